@@ -1,0 +1,16 @@
+/* sl_cli.h — the subcommands of the `spikeline` binary. Each lives in its own file
+ * (cli/cmd_<name>.c) and is listed once in the table in cli/spikeline.c. */
+#ifndef SL_CLI_H
+#define SL_CLI_H
+
+typedef struct {
+  const char *name;
+  const char *summary;                 /* one line for `spikeline --help` */
+  int (*main)(int argc, char **argv);  /* argv[0] is the subcommand name; returns exit code */
+} sl_cli_cmd;
+
+/* Shared helpers. */
+int sl_cli_wants_help(int argc, char **argv);     /* -h / --help anywhere */
+void sl_cli_error(const char *cmd, const char *fmt, ...); /* "spikeline <cmd>: ...\n" on stderr */
+
+#endif

@@ -1,0 +1,116 @@
+/* sl_core.c — the reference implementation of a spikeline timestep (docs/spec.md §3–§6).
+ * HLS-clean C99; the HLS top (hls/) compiles this file unchanged. */
+#include <string.h>
+#include "sl_core.h"
+#include "sl_fixed.h"
+
+uint32_t sl_syn_pack(uint16_t target, int8_t weight, uint8_t delay) {
+  return SL_SYN_VALID | ((uint32_t)(target & SL_SYN_T_MASK) << SL_SYN_T_SHIFT) |
+         ((uint32_t)(delay & SL_SYN_D_MASK) << SL_SYN_D_SHIFT) | ((uint32_t)(uint8_t)weight);
+}
+
+static uint16_t row_length(const sl_net *n, uint16_t src) {
+  const uint32_t *row = &n->syn[(uint32_t)src * n->row_cap];
+  uint16_t len = 0;
+  uint32_t k;
+row_scan:
+  for (k = 0; k < n->row_cap; k++)
+    if (row[k] != 0) len = (uint16_t)(k + 1);
+  return len;
+}
+
+void sl_core_configure(sl_core *c) {
+  uint32_t p, i, n = 0, s;
+  uint16_t ro = 0;
+  for (p = 0; p < c->net.n_pops; p++) {
+    for (i = 0; i < c->net.pop[p].count; i++) c->pop_of[n++] = (uint8_t)p;
+    if (c->net.pop[p].flags & SL_POP_READOUT) ro = (uint16_t)(ro + c->net.pop[p].count);
+  }
+  c->n_readouts = ro;
+  for (s = 0; s < (uint32_t)c->net.n_inputs + c->net.n_neurons; s++)
+    c->row_len[s] = row_length(&c->net, (uint16_t)s);
+  sl_core_reset(c);
+}
+
+void sl_core_reset(sl_core *c) {
+  memset(c->v, 0, sizeof c->v);
+  memset(c->ring, 0, sizeof c->ring);
+  memset(c->score, 0, sizeof c->score);
+  c->t = 0;
+}
+
+uint32_t sl_core_update(sl_core *c, uint8_t spikes[SL_MAX_NEURONS]) {
+  const uint32_t slot = c->t & (uint32_t)(c->net.depth - 1);
+  uint32_t n, k = 0, fired = 0;
+update_sweep:
+  for (n = 0; n < c->net.n_neurons; n++) {
+    const sl_pop *p = &c->net.pop[c->pop_of[n]];
+    int32_t *cell = &c->ring[n * SL_MAX_DEPTH + slot];
+    const int32_t a = sl_sat24(*cell);
+    const int32_t v = c->v[n];
+    const int32_t lk = sl_leak(v, p->leak);
+    const int s = (p->flags & SL_POP_SPIKING) && v >= p->threshold;
+    int32_t vn;
+    *cell = 0;
+    if (!s)
+      vn = sl_sat24((int64_t)lk + a);
+    else if (p->reset == SL_RESET_ZERO)
+      vn = 0;
+    else
+      vn = sl_sat24((int64_t)lk + a - p->threshold);
+    c->v[n] = vn;
+    spikes[n] = (uint8_t)s;
+    fired += (uint32_t)s;
+    if (p->flags & SL_POP_READOUT) c->score[k++] += vn;
+  }
+  return fired;
+}
+
+/* The hot loop: no checks and no branches per entry. An empty entry is the word 0, which
+ * adds 0 to slot of neuron 0 — harmless — so valid bits need not be tested (spec §7). */
+uint32_t sl_core_deliver(sl_core *c, uint16_t src, uint8_t payload) {
+  const uint32_t *row = &c->net.syn[(uint32_t)src * c->net.row_cap];
+  const uint32_t len = c->row_len[src];
+  const uint32_t base = c->t + 1u;
+  const uint32_t mask = (uint32_t)(c->net.depth - 1);
+  const int32_t p = payload;
+  uint32_t k, ops = 0;
+fanout_walk:
+  for (k = 0; k < len; k++) {
+    const uint32_t e = row[k];
+    const uint32_t slot = (base + ((e >> SL_SYN_D_SHIFT) & SL_SYN_D_MASK)) & mask;
+    const uint32_t tgt = (e >> SL_SYN_T_SHIFT) & SL_SYN_T_MASK;
+    c->ring[tgt * SL_MAX_DEPTH + slot] += (int32_t)(int8_t)(uint8_t)(e & SL_SYN_W_MASK) * p;
+    ops += e >> 31;
+  }
+  return ops;
+}
+
+uint32_t sl_core_step(sl_core *c, const uint16_t *chan, const uint8_t *payload,
+                      uint32_t n_events, uint8_t spikes[SL_MAX_NEURONS]) {
+  uint32_t n, i, ops = 0;
+  sl_core_update(c, spikes);
+deliver_spikes:
+  for (n = 0; n < c->net.n_neurons; n++)
+    if (spikes[n]) ops += sl_core_deliver(c, (uint16_t)(c->net.n_inputs + n), 1);
+deliver_inputs:
+  for (i = 0; i < n_events; i++) ops += sl_core_deliver(c, chan[i], payload[i]);
+  c->t++;
+  return ops;
+}
+
+int32_t sl_core_decision(const sl_core *c) {
+  int32_t best = -1;
+  uint32_t k;
+  for (k = 0; k < c->n_readouts; k++)
+    if (best < 0 || c->score[k] > c->score[best]) best = (int32_t)k;
+  return best;
+}
+
+void sl_core_rewire(sl_core *c, uint16_t src, uint16_t slot, uint32_t entry) {
+  c->net.syn[(uint32_t)src * c->net.row_cap + slot] = entry;
+  if (entry != 0 && slot + 1u > c->row_len[src])
+    c->row_len[src] = (uint16_t)(slot + 1u);
+  else if (entry == 0 && slot + 1u == c->row_len[src])
+    c->row_len[src] = row_length(&c->net, src);
+}

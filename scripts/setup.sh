@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# setup.sh — install the Debian packages spikeline needs (idempotent; root or sudo).
+#
+#   scripts/setup.sh            core set: build, tests, RTL simulation, SystemC, audio, HDF5
+#   scripts/setup.sh --all      also the open synthesis flow, speech synthesis and plotting
+#   scripts/setup.sh --check    list what is missing and exit 1 if anything is
+#
+# Only packages that are not installed yet are fetched, so a second run costs ~1 s.
+set -euo pipefail
+
+core=(build-essential cmake pkg-config check libsndfile1-dev libkissfft-dev
+      libhdf5-dev hdf5-tools verilator iverilog libsystemc-dev
+      clang libclang-rt-14-dev gnuplot-nox flac)
+extra=(yosys nextpnr-ice40 fpga-icestorm espeak-ng flite festival festvox-kallpc16k
+       festvox-kdlpc16k festvox-us-slt-hts sox libsox-fmt-all python3-numpy python3-torch)
+
+want=("${core[@]}")
+check_only=0
+for a in "$@"; do
+  case "$a" in
+    --all) want+=("${extra[@]}") ;;
+    --check) check_only=1 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$a'" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#want[@]} packages present"
+  exit 0
+fi
+echo "setup: missing: ${missing[*]}"
+[ $check_only -eq 1 ] && exit 1
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install packages" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: installed ${#missing[@]} package(s)"
