@@ -4,3 +4,5 @@ SL_CMD_ENTRY(run, "run a model image on an event file; write the spike trace (an
 SL_CMD_ENTRY(info, "print the header and statistics of a model image")
 SL_CMD_ENTRY(rewire, "change single synapse entries of a model image")
 SL_CMD_ENTRY(build, "compile a network description (.sln) into a model image")
+SL_CMD_ENTRY(train, "train a delay-SNN on host (BPTT, DCLS, DEEP R + RigL), export the image")
+SL_CMD_ENTRY(eval, "accuracy of a checkpoint (float) or an exported image (C model)")

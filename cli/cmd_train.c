@@ -1,0 +1,199 @@
+/* cmd_train.c — `spikeline train` and `spikeline eval`: the host trainer (trainer/) from the
+ * command line. Data: event files with labels (the hardware's own input), or the built-in
+ * synthetic corpus. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "sl_cli.h"
+#include "sl_export.h"
+#include "sl_image.h"
+#include "sl_run.h"
+
+typedef struct {
+  const char *train, *val, *test;
+  int synth;          /* samples per class of the synthetic corpus (0 = none) */
+  uint64_t synth_seed;
+} data_opts;
+
+static int load_data(const char *cmd, const data_opts *o, const sl_train_cfg *c, sl_dataset *d) {
+  sl_err err;
+  if (o->synth > 0 || (!o->train && !o->test)) {
+    int per = o->synth > 0 ? o->synth : 60;
+    if (sl_data_synth(d, per, c->n_out, c->n_in, c->steps, c->in_scale, o->synth_seed, &err)) {
+      sl_cli_error(cmd, "%s", err.msg);
+      return 0;
+    }
+    return 1;
+  }
+  if (sl_data_init(d, c->steps, c->n_in, &err)) {
+    sl_cli_error(cmd, "%s", err.msg);
+    return 0;
+  }
+  const char *files[3] = {o->train, o->val, o->test};
+  for (int s = 0; s < 3; s++)
+    if (files[s] && sl_data_add_events(d, files[s], s, &err)) {
+      sl_cli_error(cmd, "%s", err.msg);
+      return 0;
+    }
+  return 1;
+}
+
+/* Options shared by train and eval; returns 1 if argv[*i] was consumed. */
+static int data_option(int argc, char **argv, int *i, data_opts *o) {
+  const char *a = argv[*i];
+  const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+  if (!v) return 0;
+  if (!strcmp(a, "--train-events")) o->train = v;
+  else if (!strcmp(a, "--val-events")) o->val = v;
+  else if (!strcmp(a, "--test-events")) o->test = v;
+  else if (!strcmp(a, "--synth")) o->synth = atoi(v);
+  else if (!strcmp(a, "--synth-seed")) o->synth_seed = strtoull(v, NULL, 10);
+  else return 0;
+  (*i)++;
+  return 1;
+}
+
+static void train_help(void) {
+  puts("usage: spikeline train [--config FILE] [--OPTION VALUE ...] [data] [-o DIR] [--resume]\n"
+       "\n"
+       "Trains the delay-SNN (inputs -> LIF hidden -> leaky-integrator readouts, delayed synapses)\n"
+       "with surrogate-gradient BPTT; delays by DCLS (--delays dcls) and/or structure (--deepr 1);\n"
+       "then quantisation-aware fine-tuning, export of DIR/model.slm and its deployed accuracy on\n"
+       "the test split through the bit-accurate C model. Writes into DIR (default train-out):\n"
+       "checkpoint.slc (atomic, every epoch), metrics.csv, curves.png, model.slm, summary.txt.\n"
+       "\n"
+       "data:  --train-events F.sle --val-events F.sle --test-events F.sle   labelled event files\n"
+       "       --synth N [--synth-seed S]   synthetic corpus, N samples per class (the default)\n"
+       "run:   -o DIR   --resume (continue DIR/checkpoint.slc exactly)   --threads N\n"
+       "       --progress / --no-progress   --quiet   --no-plot   --print-config\n"
+       "config file lines are 'option = value' with the option names below.\n\noptions:");
+  sl_train_cfg_help(stdout);
+}
+
+int sl_cmd_train(int argc, char **argv) {
+  sl_train_cfg cfg;
+  sl_train_cfg_default(&cfg);
+  sl_run_opts ro = {.out_dir = "train-out", .progress = -1, .plot = 1};
+  data_opts dopt = {.synth_seed = 7};
+  int print_cfg = 0;
+  sl_err err;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) { train_help(); return 0; }
+    if (data_option(argc, argv, &i, &dopt)) continue;
+    if (!strcmp(a, "--resume")) { ro.resume = 1; continue; }
+    if (!strcmp(a, "--progress")) { ro.progress = 1; continue; }
+    if (!strcmp(a, "--no-progress")) { ro.progress = 0; continue; }
+    if (!strcmp(a, "--quiet")) { ro.quiet = 1; continue; }
+    if (!strcmp(a, "--no-plot")) { ro.plot = 0; continue; }
+    if (!strcmp(a, "--print-config")) { print_cfg = 1; continue; }
+    if (i + 1 >= argc || strncmp(a, "-", 1)) {
+      sl_cli_error("train", "unexpected argument '%s' (see --help)", a);
+      return 2;
+    }
+    const char *v = argv[++i];
+    if (!strcmp(a, "-o") || !strcmp(a, "--out")) ro.out_dir = v;
+    else if (!strcmp(a, "--threads")) ro.threads = atoi(v);
+    else if (!strcmp(a, "--config")) {
+      if (sl_train_cfg_load(&cfg, v, &err)) { sl_cli_error("train", "%s", err.msg); return 2; }
+    } else if (!strncmp(a, "--", 2)) {
+      if (sl_train_cfg_set(&cfg, a + 2, v, &err)) { sl_cli_error("train", "%s", err.msg); return 2; }
+    } else {
+      sl_cli_error("train", "unknown option '%s' (see --help)", a);
+      return 2;
+    }
+  }
+  if (sl_train_cfg_check(&cfg, &err)) { sl_cli_error("train", "%s", err.msg); return 2; }
+  if (print_cfg) { sl_train_cfg_print(stdout, &cfg); return 0; }
+  sl_dataset d;
+  if (!load_data("train", &dopt, &cfg, &d)) return 1;
+  sl_run_result res;
+  sl_status st = sl_train_run(&cfg, &d, &ro, &res, &err);
+  sl_data_free(&d);
+  if (st) { sl_cli_error("train", "%s", err.msg); return 1; }
+  printf("deployed accuracy %.2f%% (C model, test split), float %.2f%%, best epoch %d, %.3f s/epoch, peak %ld MB\n",
+         100 * res.deployed_acc, 100 * res.test_acc_float, res.best_epoch, res.epoch_seconds, res.peak_rss_kb / 1024);
+  return 0;
+}
+
+static int ends_with(const char *s, const char *suf) {
+  size_t a = strlen(s), b = strlen(suf);
+  return a >= b && !strcmp(s + a - b, suf);
+}
+
+int sl_cmd_eval(int argc, char **argv) {
+  data_opts dopt = {.synth_seed = 7};
+  const char *model = NULL;
+  int quant = 0, current = 0, threads = 0;
+  const char *split_name = "test";
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      puts("usage: spikeline eval MODEL [--quant] [--current] [--split train|val|test] [data]\n"
+           "\n"
+           "MODEL.slc (a training checkpoint): the float network with integer delays, its best\n"
+           "(validation) snapshot unless --current; --quant uses the int8-quantised weights.\n"
+           "MODEL.slm (an exported image): the bit-accurate C model, hardware decision rule.\n"
+           "data: as for train (--test-events F.sle, or --synth N --synth-seed S); the split\n"
+           "defaults to test. Prints accuracy and mean loss.");
+      return 0;
+    }
+    if (data_option(argc, argv, &i, &dopt)) continue;
+    if (!strcmp(a, "--quant")) quant = 1;
+    else if (!strcmp(a, "--current")) current = 1;
+    else if (!strcmp(a, "--split") && i + 1 < argc) split_name = argv[++i];
+    else if (!strcmp(a, "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
+    else if (a[0] != '-' && !model) model = a;
+    else { sl_cli_error("eval", "unexpected argument '%s' (see --help)", a); return 2; }
+  }
+  if (!model) { sl_cli_error("eval", "need a MODEL (.slc or .slm)"); return 2; }
+  int split = !strcmp(split_name, "train") ? 0 : !strcmp(split_name, "val") ? 1 : !strcmp(split_name, "test") ? 2 : -1;
+  if (split < 0) { sl_cli_error("eval", "split must be train, val or test"); return 2; }
+  sl_err err;
+  sl_dataset d;
+  int32_t n;
+  if (ends_with(model, ".slm")) {
+    sl_net *net = sl_net_new();
+    if (!net || sl_image_load(model, net, NULL, &err)) { sl_cli_error("eval", "%s", net ? err.msg : "out of memory"); sl_net_free(net); return 1; }
+    sl_train_cfg c;
+    sl_train_cfg_default(&c);
+    c.n_in = net->n_inputs;
+    uint32_t ro = 0;
+    for (uint32_t p = 0; p < net->n_pops; p++) if (net->pop[p].flags & SL_POP_READOUT) ro += net->pop[p].count;
+    c.n_out = (int32_t)ro;
+    if (dopt.test) {
+      sl_eventset es = {0};
+      if (sl_events_load(dopt.test, &es, &err)) { sl_cli_error("eval", "%s", err.msg); sl_net_free(net); return 1; }
+      c.steps = (int32_t)es.steps;
+      c.n_in = (int32_t)es.channels;
+      sl_events_free(&es);
+    }
+    if (!load_data("eval", &dopt, &c, &d)) { sl_net_free(net); return 1; }
+    int32_t *idx = sl_data_split(&d, split, &n);
+    sl_run_stats rs = {0};
+    double acc = sl_deployed_accuracy(net, &d, idx, n, &rs, &err);
+    free(idx);
+    sl_net_free(net);
+    sl_data_free(&d);
+    if (acc < 0) { sl_cli_error("eval", "%s", err.msg); return 1; }
+    printf("%s: deployed (C model) accuracy %.2f%% on %d %s samples; %.1f spikes, %.0f synaptic ops per sample\n", model,
+           100 * acc, n, split_name, n ? (double)rs.spikes / n : 0, n ? (double)rs.synops / n : 0);
+    return 0;
+  }
+  sl_model m;
+  if (sl_ckpt_load(&m, model, threads, &err)) { sl_cli_error("eval", "%s", err.msg); return 1; }
+  if (!load_data("eval", &dopt, &m.cfg, &d)) { sl_model_free(&m); return 1; }
+  if (!current) sl_model_restore(&m);
+  sl_model_prepare(&m, 0, quant);
+  int32_t *idx = sl_data_split(&d, split, &n);
+  sl_stats st;
+  sl_model_eval(&m, &d, idx, n, &st);
+  printf("%s: %s accuracy %.2f%% on %d %s samples, loss %.4f (integer delays, %s weights)\n", model,
+         current ? "current" : "best-snapshot", n ? 100.0 * st.correct / n : 0, n, split_name, st.loss,
+         quant ? "int8-quantised" : "float");
+  free(idx);
+  sl_data_free(&d);
+  sl_model_free(&m);
+  return 0;
+}

@@ -1,0 +1,49 @@
+/* sl_data.h — the trainer's input: samples of graded input events as the hardware receives
+ * them (payload 1..255 per channel and step, 0 = no event), labels and a split.
+ * feature value = payload * in_scale; the trainer computes on exactly these values. */
+#ifndef SL_DATA_H
+#define SL_DATA_H
+
+#include <stdint.h>
+#include "sl_events.h"
+#include "sl_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { SL_SPLIT_TRAIN = 0, SL_SPLIT_VAL = 1, SL_SPLIT_TEST = 2 };
+
+typedef struct {
+  int32_t n, cap, steps, channels, n_classes;
+  uint8_t *pay;     /* [n][steps][channels] */
+  int32_t *label;   /* [n] */
+  uint8_t *split;   /* [n] SL_SPLIT_* */
+} sl_dataset;
+
+sl_status sl_data_init(sl_dataset *d, int32_t steps, int32_t channels, sl_err *err);
+void sl_data_free(sl_dataset *d);
+/* Append one sample; returns a pointer to its zeroed [steps][channels] payloads. */
+uint8_t *sl_data_add(sl_dataset *d, int32_t label, int split, sl_err *err);
+
+/* Class-dependent spatio-temporal patterns (docs/trainer.md): every class is a sequence of
+ * three bursts over channels; classes 2k and 2k+1 use the same bursts in opposite orders,
+ * so time (delays) is needed to tell them apart. Splits ~70/15/15 by a hash of the index. */
+sl_status sl_data_synth(sl_dataset *d, int32_t per_class, int32_t classes, int32_t channels, int32_t steps,
+                        float in_scale, uint64_t seed, sl_err *err);
+
+/* Append every sample of an event file (labels required) to the given split. */
+sl_status sl_data_add_events(sl_dataset *d, const char *path, int split, sl_err *err);
+
+/* Indices of one split (malloc'd). */
+int32_t *sl_data_split(const sl_dataset *d, int split, int32_t *n);
+
+/* Write the samples of one split as an event file (docs/spec.md §8.2). */
+sl_status sl_data_save_events(const sl_dataset *d, int split, const char *path, sl_err *err);
+/* The same samples as an in-memory event set (for the C model). */
+sl_status sl_data_to_events(const sl_dataset *d, const int32_t *idx, int32_t n, sl_eventset *es, sl_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,287 @@
+/* sl_layers.c — the trainer's layers as forward / backward pairs (llm.c style): outputs first,
+ * inputs next, sizes last; backward ADDS into its gradient outputs (the caller zeroes).
+ * All activations of one sample are neuron-major [n][T]: a synapse with an integer delay is
+ * then one contiguous axpy over time, which the compiler vectorises. */
+#include <math.h>
+#include "sl_train.h"
+
+#define SL_PI 3.14159265358979323846
+
+#if !defined(SL_REAL_DOUBLE) && defined(__GNUC__) && !defined(SL_NO_VEC)
+#define SL_VEC 1
+#endif
+
+/* Dot product with 8 independent partial sums: IEEE float addition is not associative, so
+ * without them the compiler may not vectorise the reduction (and we never use fast-math).
+ * The order is fixed, so results do not depend on threads. */
+static inline sl_real dot8(const sl_real *restrict a, const sl_real *restrict b, int n) {
+#if defined(SL_VEC)
+  /* n is a multiple of 16: two independent 8-wide chains hide the FMA latency */
+  typedef float v8 __attribute__((vector_size(32), aligned(4)));
+  v8 s0 = {0, 0, 0, 0, 0, 0, 0, 0}, s1 = s0;
+  for (int t = 0; t < n; t += 16) {
+    s0 += *(const v8 *)(a + t) * *(const v8 *)(b + t);
+    s1 += *(const v8 *)(a + t + 8) * *(const v8 *)(b + t + 8);
+  }
+  s0 += s1;
+  return ((s0[0] + s0[1]) + (s0[2] + s0[3])) + ((s0[4] + s0[5]) + (s0[6] + s0[7]));
+#endif
+  sl_real acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int t = 0;
+  for (; t + 8 <= n; t += 8)
+    for (int k = 0; k < 8; k++) acc[k] += a[t + k] * b[t + k];
+  sl_real r = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; t < n; t++) r += a[t] * b[t];
+  return r;
+}
+
+static inline void axpy(sl_real *restrict y, sl_real a, const sl_real *restrict x, int n) {
+  for (int t = 0; t < n; t++) y[t] += a * x[t];
+}
+
+/* ---- delayed projection ----
+ * A row is sl_stride(T) long and starts SL_TRAIN_MAX_TAPS zeros after its allocation: zeros,
+ * T steps rounded up to 16, zeros again.
+ * Every dense axpy / dot runs over the same Tr = round16(T) elements whatever the delay:
+ * contributions that land at t >= T fall into the padding and are never read, and reads
+ * past T see zeros. No remainder loops, predictable branches, aligned rows.
+ * out[post][t] += sum_{syn pre->post} sum_j kw[j] * in[pre][t - 1 - (d0 + j)]
+ * A value sent at step t through delay d is consumed at t + 1 + d (spec §4); consumption
+ * times >= T are dropped. nz[pre] lists the steps where in[pre] != 0 (events), ascending;
+ * sparse rows (spikes) are walked event by event, dense rows (features) as axpys. */
+/* The dense part of one column: y[u] += sum_q a[q] * xs[q][u] for u < Tr, xs[q] = the
+ * presynaptic row shifted by its delay. The readable version, then the fast one: GCC vector
+ * extensions keep 32 sums in four registers while the column's taps stream through. */
+static void column_dense(sl_real *y, const sl_real *const *xs, const sl_real *a, int nq, int Tr) {
+#if defined(SL_VEC)
+  typedef float v8 __attribute__((vector_size(32), aligned(4)));
+  for (int u0 = 0; u0 < Tr; u0 += 32) { /* may run 16 past Tr: into the zero border */
+    v8 s0 = *(const v8 *)(y + u0), s1 = *(const v8 *)(y + u0 + 8), s2 = *(const v8 *)(y + u0 + 16),
+       s3 = *(const v8 *)(y + u0 + 24);
+    for (int q = 0; q < nq; q++) {
+      const float *x = xs[q] + u0;
+      const float w = a[q];
+      s0 += w * *(const v8 *)(x);
+      s1 += w * *(const v8 *)(x + 8);
+      s2 += w * *(const v8 *)(x + 16);
+      s3 += w * *(const v8 *)(x + 24);
+    }
+    *(v8 *)(y + u0) = s0;
+    *(v8 *)(y + u0 + 8) = s1;
+    *(v8 *)(y + u0 + 16) = s2;
+    *(v8 *)(y + u0 + 24) = s3;
+  }
+#else
+  for (int q = 0; q < nq; q++) axpy(y, a[q], xs[q], Tr);
+#endif
+}
+
+void sl_delay_forward(sl_real *out, const sl_real *in, const int32_t *const *nz, const int32_t *nnz,
+                      const sl_proj *p, int T) {
+  // out [n_post][S], in [n_pre][S]. Walked by column (post): dense presynaptic rows
+  // (features) through column_dense, sparse ones (spikes) event by event.
+  const int S = sl_stride(T), Tr = sl_round8(T);
+  const sl_real *xs[4096];
+  sl_real a[4096];
+  for (int o = 0; o < p->n_post; o++) {
+    sl_real *y = out + (size_t)o * S;
+    int nq = 0;
+    for (int c = p->col[o]; c < p->col[o + 1]; c++) {
+      const int s = p->col_syn[c], len = p->k_len[s];
+      if (!len) continue;
+      const int i = p->pre[s];
+      const int ne = nnz ? nnz[i] : T;
+      if (ne == 0) continue;
+      const sl_real *x = in + (size_t)i * S;
+      const sl_real *kw = p->k_w + p->k_off[s];
+      if (nz && 4 * ne < T) {
+        const int32_t *ev = nz[i];
+        for (int j = 0; j < len; j++) {
+          const int sh = 1 + p->k_d0[s] + j;
+          for (int e = 0; e < ne; e++) y[ev[e] + sh] += kw[j] * x[ev[e]];
+        }
+        continue;
+      }
+      for (int j = 0; j < len; j++) {
+        xs[nq] = x - (1 + p->k_d0[s] + j);
+        a[nq++] = kw[j];
+        if (nq == 4096) {
+          column_dense(y, xs, a, nq, Tr);
+          nq = 0;
+        }
+      }
+    }
+    column_dense(y, xs, a, nq, Tr);
+  }
+}
+
+/* gin[pre][t] += sum_syn sum_j kw[j] * gout[post][t + 1 + d0 + j]   (dense: the surrogate
+ * gradient reaches every step, not only the spiking ones) */
+void sl_delay_backward_in(sl_real *gin, const sl_real *gout, const sl_proj *p, int T) {
+  // gin [n_pre][S], gout [n_post][S]; row by row, gout read shifted left by the delay
+  const int S = sl_stride(T), Tr = sl_round8(T);
+  const sl_real *gs[4096];
+  sl_real a[4096];
+  for (int i = 0; i < p->n_pre; i++) {
+    int nq = 0;
+    for (int s = p->row[i]; s < p->row[i + 1]; s++) {
+      const int len = p->k_len[s];
+      if (!len) continue;
+      const sl_real *go = gout + (size_t)p->post[s] * S;
+      for (int j = 0; j < len; j++) {
+        gs[nq] = go + 1 + p->k_d0[s] + j;
+        a[nq++] = p->k_w[p->k_off[s] + j];
+        if (nq == 4096) {
+          column_dense(gin + (size_t)i * S, gs, a, nq, Tr);
+          nq = 0;
+        }
+      }
+    }
+    column_dense(gin + (size_t)i * S, gs, a, nq, Tr);
+  }
+}
+
+/* gtap[off + j] += sum_t gout[post][t + 1 + d0 + j] * in[pre][t]   (per kernel tap; the
+ * chain to weight and position is in sl_model.c) */
+void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *in,
+                            const int32_t *const *nz, const int32_t *nnz, const sl_proj *p, int T) {
+  const int S = sl_stride(T), Tr = sl_round8(T);
+  (void)Tr;
+  for (int o = 0; o < p->n_post; o++) {
+    const sl_real *go = gout + (size_t)o * S;
+    for (int c = p->col[o]; c < p->col[o + 1]; c++) {
+      const int s = p->col_syn[c], len = p->k_len[s];
+      if (!len) continue;
+      const int i = p->pre[s];
+      const int ne = nnz ? nnz[i] : T;
+      if (ne == 0) continue;
+      const sl_real *x = in + (size_t)i * S;
+      const int sparse = nz && 4 * ne < T;
+      sl_real *gt = gtap + p->k_off[s];
+      for (int j = 0; j < len; j++) {
+        const int sh = 1 + p->k_d0[s] + j;
+        if (sh >= T) break;
+        sl_real acc = 0;
+        if (sparse) {
+          const int32_t *ev = nz[i];
+          for (int e = 0; e < ne && ev[e] + sh < T; e++) acc += go[ev[e] + sh] * x[ev[e]];
+        } else {
+          acc = dot8(go + sh, x, Tr);
+        }
+        gt[j] += acc;
+      }
+    }
+  }
+}
+
+/* ---- LIF, reset to zero, spike decided from V before this step's input (spec §5) ----
+ * s_t = H(V_{t-1} - 1);  V_t = (1 - s_t)(beta V_{t-1} + I_t);  h_t = s_t * mask[n]
+ * (mask = inverted dropout, one value per neuron and sample). smooth = 1 replaces the output
+ * spike by the smooth step whose derivative is the surrogate (gradient checks only); the
+ * reset always uses the hard spike. */
+static inline sl_real surrogate(sl_real x, sl_real alpha) {
+  const sl_real u = (sl_real)(SL_PI / 2) * alpha * x;
+  return (alpha / 2) / (1 + u * u);
+}
+
+void sl_lif_forward(sl_real *V, uint8_t *s, sl_real *h, const sl_real *I, const sl_real *mask, int N, int T,
+                    sl_real beta, sl_real alpha, int smooth) {
+  const int S = sl_stride(T);
+  // V, s, h, I [N][T]
+  for (int n = 0; n < N; n++) {
+    const sl_real mk = mask ? mask[n] : 1;
+    sl_real v = 0;
+    for (int t = 0; t < T; t++) {
+      const size_t k = (size_t)n * S + t;
+      const int st = v >= 1;
+      const sl_real out = smooth ? (sl_real)(atan((SL_PI / 2) * alpha * (v - 1)) / SL_PI + 0.5) : (sl_real)st;
+      h[k] = out * mk;
+      s[k] = (uint8_t)st;
+      v = st ? 0 : beta * v + I[k];
+      V[k] = v;
+    }
+  }
+}
+
+/* gI[t] = g_t (1 - s_t) with g_t = dL/dV_t;  dL/dV_{t-1} = g_t (1 - s_t) beta + gh_t mask sg(V_{t-1} - 1) */
+void sl_lif_backward(sl_real *gI, const sl_real *gh, const sl_real *V, const uint8_t *s, const sl_real *mask,
+                     int N, int T, sl_real beta, sl_real alpha) {
+  const int S = sl_stride(T);
+  for (int n = 0; n < N; n++) {
+    const sl_real mk = mask ? mask[n] : 1;
+    sl_real g = 0;
+    for (int t = T - 1; t >= 0; t--) {
+      const size_t k = (size_t)n * S + t;
+      const sl_real keep = s[k] ? 0 : 1;
+      const sl_real vprev = t ? V[k - 1] : 0;
+      gI[k] += g * keep;
+      g = g * keep * beta + gh[k] * mk * surrogate(vprev - 1, alpha);
+    }
+  }
+}
+
+/* ---- leaky-integrator readout: M_t = beta M_{t-1} + J_t ---- */
+void sl_li_forward(sl_real *M, const sl_real *J, int N, int T, sl_real beta) {
+  const int S = sl_stride(T);
+  for (int n = 0; n < N; n++) {
+    sl_real m = 0;
+    for (int t = 0; t < T; t++) {
+      m = beta * m + J[(size_t)n * S + t];
+      M[(size_t)n * S + t] = m;
+    }
+  }
+}
+
+void sl_li_backward(sl_real *gJ, const sl_real *gM, int N, int T, sl_real beta) {
+  const int S = sl_stride(T);
+  for (int n = 0; n < N; n++) {
+    sl_real g = 0;
+    for (int t = T - 1; t >= 0; t--) {
+      g = gM[(size_t)n * S + t] + beta * g;
+      gJ[(size_t)n * S + t] += g;
+    }
+  }
+}
+
+/* ---- summed-softmax cross-entropy (the seed's loss) and the hardware decision ----
+ * P_k = sum_t softmax(M_t)_k;  loss = -log softmax(P)_label.  gM = scale * dloss/dM
+ * (gM may be NULL). pred = argmax_k sum_t M[k][t], ties to the lowest k (spec §6). */
+double sl_loss_forward_backward(sl_real *gM, const sl_real *M, int32_t label, int R, int T, sl_real scale,
+                                int32_t *pred) {
+  const int S = sl_stride(T);
+  double P[256], q[256], sum[256];
+  if (R > 256) R = 256;
+  for (int k = 0; k < R; k++) P[k] = sum[k] = 0;
+  for (int t = 0; t < T; t++) {
+    double mx = -INFINITY, z = 0;
+    for (int k = 0; k < R; k++) {
+      sum[k] += M[(size_t)k * S + t];
+      if (M[(size_t)k * S + t] > mx) mx = M[(size_t)k * S + t];
+    }
+    for (int k = 0; k < R; k++) z += exp(M[(size_t)k * S + t] - mx);
+    for (int k = 0; k < R; k++) P[k] += exp(M[(size_t)k * S + t] - mx) / z;
+  }
+  double mx = -INFINITY, z = 0;
+  for (int k = 0; k < R; k++) mx = P[k] > mx ? P[k] : mx;
+  for (int k = 0; k < R; k++) z += exp(P[k] - mx);
+  for (int k = 0; k < R; k++) q[k] = exp(P[k] - mx) / z;
+  const double loss = label >= 0 && label < R ? -log(q[label] > 1e-300 ? q[label] : 1e-300) : 0;
+  if (pred) {
+    int best = 0;
+    for (int k = 1; k < R; k++)
+      if (sum[k] > sum[best]) best = k;
+    *pred = best;
+  }
+  if (gM && label >= 0 && label < R) {
+    double gP[256];
+    for (int k = 0; k < R; k++) gP[k] = q[k] - (k == label);
+    for (int t = 0; t < T; t++) {
+      double mx2 = -INFINITY, z2 = 0, p[256], dot = 0;
+      for (int k = 0; k < R; k++) mx2 = M[(size_t)k * S + t] > mx2 ? M[(size_t)k * S + t] : mx2;
+      for (int k = 0; k < R; k++) z2 += (p[k] = exp(M[(size_t)k * S + t] - mx2));
+      for (int k = 0; k < R; k++) dot += (p[k] /= z2) * gP[k];
+      for (int k = 0; k < R; k++) gM[(size_t)k * S + t] += (sl_real)(scale * p[k] * (gP[k] - dot));
+    }
+  }
+  return loss;
+}

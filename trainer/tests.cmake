@@ -1,0 +1,16 @@
+# trainer/tests.cmake — the trainer's tests, included from tests/CMakeLists.txt (which
+# defines sl_add_check_test). Label "train"; the long ones also "slow".
+if(TARGET sl_trainer)
+  # The gradient check runs the trainer in double so that finite differences are exact
+  # to ~1e-8; same sources, SL_REAL_DOUBLE.
+  add_library(sl_trainer_f64 STATIC ${SL_TRAINER_SOURCES})
+  target_include_directories(sl_trainer_f64 PUBLIC ${PROJECT_SOURCE_DIR}/trainer)
+  target_compile_definitions(sl_trainer_f64 PUBLIC SL_REAL_DOUBLE)
+  target_link_libraries(sl_trainer_f64 PUBLIC sl_host m)
+  target_compile_options(sl_trainer_f64 PRIVATE -O2)
+  if(SL_OPENMP AND OpenMP_C_FOUND)
+    target_link_libraries(sl_trainer_f64 PUBLIC OpenMP::OpenMP_C)
+  endif()
+  sl_add_check_test(test_trainer_grad SOURCES ${PROJECT_SOURCE_DIR}/trainer/tests/test_trainer_grad.c
+                    LIBS sl_trainer_f64 LABELS unit train TIMEOUT 300)
+endif()

@@ -1,0 +1,190 @@
+/* test_trainer_grad.c — finite-difference checks of every gradient of the trainer, built in
+ * double (SL_REAL_DOUBLE). The spike output is the smooth arctan step whose derivative is
+ * the surrogate (cfg.smooth = 1) while the reset uses the hard spike, exactly as the
+ * backward assumes; so central differences of the loss must equal the backward's
+ * gradients for the weights of every projection (delay layer backward, LIF surrogate path
+ * through a second hidden layer, readout, loss) and for the DCLS positions. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sl_data.h"
+#include "sl_train.h"
+
+#define B 3
+
+static sl_dataset data;
+static const uint8_t *pay[B];
+static int32_t lab[B];
+
+static void setup(void) {
+  sl_err err;
+  ck_assert_int_eq(sl_data_synth(&data, 1, 4, 6, 24, 1.584f / 255, 5, &err), SL_OK);
+  for (int b = 0; b < B; b++) {
+    pay[b] = data.pay + (size_t)b * 24 * 6;
+    lab[b] = data.label[b];
+  }
+}
+
+static void teardown(void) { sl_data_free(&data); }
+
+static void small_cfg(sl_train_cfg *c, int mode) {
+  sl_train_cfg_default(c);
+  c->n_in = 6;
+  c->n_hid = 7;
+  c->n_layers = 2;
+  c->n_out = 4;
+  c->steps = 24;
+  c->taps = 6;
+  c->batch = B;
+  c->dropout = 0.3f; /* masks are a function of (seed, sample): identical in every evaluation */
+  c->delay_mode = mode;
+  c->kernel_radius = 50; /* whole kernel: no truncation edges inside the differences */
+  c->smooth = 1;
+  c->init_gain = 3.0f;   /* enough drive that hidden neurons cross the threshold */
+  c->seed = 11;
+}
+
+static double loss_of(sl_model *m, float sigma) {
+  sl_stats st = {0};
+  sl_model_prepare(m, sigma, 0);
+  sl_model_batch(m, pay, lab, B, 1, 1234, &st);
+  return st.loss / B;
+}
+
+/* Compare d loss / d theta[k] for every k of a tensor. Error of an entry = |fd - g| relative
+ * to the tensor's largest gradient (entries can be legitimately ~0); returns the worst. */
+static double check_tensor(sl_model *m, sl_real *theta, const sl_real *grad_snapshot, int n, float sigma,
+                           const char *what, double *gmax_out) {
+  double worst = 0, gmax = 0;
+  double *fd = malloc(sizeof(double) * (size_t)n);
+  for (int k = 0; k < n; k++) {
+    const double h = 1e-5, save = theta[k];
+    theta[k] = save + h;
+    const double lp = loss_of(m, sigma);
+    theta[k] = save - h;
+    const double lm = loss_of(m, sigma);
+    theta[k] = save;
+    fd[k] = (lp - lm) / (2 * h);
+    gmax = fmax(gmax, fabs(grad_snapshot[k]));
+  }
+  for (int k = 0; k < n; k++) {
+    const double err = fabs(fd[k] - grad_snapshot[k]) / fmax(gmax, 1e-300);
+    if (err > worst) worst = err;
+    if (err > 1e-5) fprintf(stderr, "%s[%d]: backward %.10g, finite difference %.10g\n", what, k, grad_snapshot[k], fd[k]);
+  }
+  free(fd);
+  *gmax_out = gmax;
+  return worst;
+}
+
+static void check_model(int mode, float sigma) {
+  sl_train_cfg c;
+  small_cfg(&c, mode);
+  sl_model m;
+  sl_err err;
+  ck_assert_msg(sl_model_init(&m, &c, 1, &err) == SL_OK, "%s", err.msg);
+  loss_of(&m, sigma);
+  sl_real *g = malloc(sizeof(sl_real) * m.n_params);
+  memcpy(g, m.grads_mem, sizeof(sl_real) * m.n_params);
+  /* the network must be alive: hidden spikes present, gradients not all zero */
+  sl_stats st = {0};
+  sl_model_prepare(&m, sigma, 0);
+  sl_model_batch(&m, pay, lab, B, 1, 1234, &st);
+  double gnorm = 0;
+  for (size_t k = 0; k < m.n_params; k++) gnorm += (double)g[k] * g[k];
+  ck_assert_msg(gnorm > 1e-12, "all gradients are zero");
+  for (int p = 0; p < m.n_proj; p++) {
+    char what[64];
+    double gmax;
+    snprintf(what, sizeof what, "w[%d]", p);
+    const sl_real *gw = g + (m.params.w[p] - m.params_mem);
+    double worst = check_tensor(&m, m.params.w[p], gw, m.proj[p].n_syn, sigma, what, &gmax);
+    fprintf(stderr, "delays %d sigma %.2f: %-6s %3d weights,   max |grad| %.3e, worst error %.2e\n", mode, sigma, what,
+            m.proj[p].n_syn, gmax, worst);
+    ck_assert_msg(gmax > 1e-6, "%s: gradients vanish (%.3g): the check would prove nothing", what, gmax);
+    ck_assert_msg(worst < 1e-5, "%s: error %.3g", what, worst);
+    if (mode == SL_DELAY_DCLS) {
+      snprintf(what, sizeof what, "pos[%d]", p);
+      const sl_real *gp = g + (m.params.pos[p] - m.params_mem);
+      worst = check_tensor(&m, m.params.pos[p], gp, m.proj[p].n_syn, sigma, what, &gmax);
+      fprintf(stderr, "delays %d sigma %.2f: %-6s %3d positions, max |grad| %.3e, worst error %.2e\n", mode, sigma,
+              what, m.proj[p].n_syn, gmax, worst);
+      ck_assert_msg(gmax > 1e-6, "%s: gradients vanish (%.3g)", what, gmax);
+      ck_assert_msg(worst < 1e-5, "%s: error %.3g", what, worst);
+    }
+  }
+  free(g);
+  sl_model_free(&m);
+}
+
+START_TEST(weights_integer_delays) { check_model(SL_DELAY_FIXED, 0); }
+END_TEST
+
+START_TEST(weights_and_positions_dcls) { check_model(SL_DELAY_DCLS, 1.3f); }
+END_TEST
+
+START_TEST(weights_and_positions_dcls_narrow) { check_model(SL_DELAY_DCLS, 0.5f); }
+END_TEST
+
+/* The layers one by one against hand-derived values. */
+START_TEST(lif_semantics) {
+  /* one neuron, T = 6: constant input 0.6 with beta = 0.5: V = 0.6, 0.9, 1.05 -> spike at the
+   * step after V >= 1 (decided from V before that step's input), then reset to zero */
+  const int T = 6, S = sl_stride(T);
+  sl_real *buf = calloc((size_t)S + 2 * SL_BORDER, sizeof(sl_real)) , *I = buf + SL_BORDER;
+  sl_real V[256], h[256];
+  uint8_t s[256];
+  for (int t = 0; t < T; t++) I[t] = 0.6;
+  sl_lif_forward(V, s, h, I, NULL, 1, T, 0.5, 5, 0);
+  const double eV[6] = {0.6, 0.9, 1.05, 0, 0.6, 0.9};
+  const int es[6] = {0, 0, 0, 1, 0, 0};
+  for (int t = 0; t < T; t++) {
+    ck_assert_double_eq_tol(V[t], eV[t], 1e-12);
+    ck_assert_int_eq(s[t], es[t]);
+  }
+  free(buf);
+}
+END_TEST
+
+START_TEST(delay_semantics) {
+  /* an input value at step t through delay d is consumed at step t + 1 + d (spec §4) */
+  sl_train_cfg c;
+  sl_train_cfg_default(&c);
+  c.n_in = 1; c.n_hid = 1; c.n_out = 2; c.steps = 10; c.taps = 4; c.delay_mode = SL_DELAY_FIXED;
+  sl_model m;
+  sl_err err;
+  ck_assert(sl_model_init(&m, &c, 1, &err) == SL_OK);
+  m.params.w[0][0] = 2;
+  m.params.pos[0][0] = 3;
+  sl_model_prepare(&m, 0, 0);
+  const int S = sl_stride(10);
+  sl_real *xb = calloc((size_t)S + 2 * SL_BORDER, sizeof(sl_real)), *x = xb + SL_BORDER;
+  sl_real *yb = calloc((size_t)S + 2 * SL_BORDER, sizeof(sl_real)), *y = yb + SL_BORDER;
+  x[2] = 1.5;
+  sl_delay_forward(y, x, NULL, NULL, &m.proj[0], 10);
+  for (int t = 0; t < 10; t++) ck_assert_double_eq_tol(y[t], t == 6 ? 3.0 : 0.0, 1e-12);
+  free(xb);
+  free(yb);
+  sl_model_free(&m);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("trainer_grad");
+  TCase *tc = tcase_create("finite_differences");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, weights_integer_delays);
+  tcase_add_test(tc, weights_and_positions_dcls);
+  tcase_add_test(tc, weights_and_positions_dcls_narrow);
+  tcase_add_test(tc, lif_semantics);
+  tcase_add_test(tc, delay_semantics);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int nf = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return nf ? 1 : 0;
+}
