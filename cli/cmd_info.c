@@ -1,0 +1,49 @@
+/* cmd_info.c — `spikeline info`: header, populations and table statistics of a model image. */
+#include <stdio.h>
+#include "sl_cli.h"
+#include "sl_image.h"
+
+int sl_cmd_info(int argc, char **argv) {
+  if (sl_cli_wants_help(argc, argv)) {
+    puts("usage: spikeline info MODEL.slm\n\nValidates the image (every field, CRC, fan-in) and prints its sizes,\n"
+         "populations, synapse count, fill, fan-in, weight range and delay histogram.");
+    return 0;
+  }
+  if (argc != 2) {
+    sl_cli_error("info", "need one MODEL (see --help)");
+    return 2;
+  }
+  sl_net *n = sl_net_new();
+  sl_names nm;
+  sl_err err;
+  if (!n) return 1;
+  if (sl_image_load(argv[1], n, &nm, &err)) {
+    sl_cli_error("info", "%s", err.msg);
+    sl_net_free(n);
+    return 1;
+  }
+  sl_net_stats st;
+  sl_net_compute_stats(n, &st);
+  const uint32_t S = sl_net_sources(n);
+  printf("%s: spikeline model image v%d.%d, %zu bytes\n", argv[1], SL_IMAGE_VERSION_MAJOR, SL_IMAGE_VERSION_MINOR,
+         sl_image_size(n));
+  printf("  inputs %u, neurons %u, populations %u, depth %u, row capacity %u, readouts %u\n", n->n_inputs,
+         n->n_neurons, n->n_pops, n->depth, n->row_cap, st.n_readouts);
+  printf("  %-16s %6s %6s %9s %5s %-7s %s\n", "population", "first", "count", "threshold", "leak", "reset", "flags");
+  for (uint32_t p = 0; p < n->n_pops; p++) {
+    const sl_pop *q = &n->pop[p];
+    printf("  %-16s %6u %6u %9d %5u %-7s %s%s  (beta %.4f, %llu synapses in)\n", nm.pop[p], sl_net_pop_first(n, p),
+           q->count, q->threshold, q->leak, q->reset ? "sub" : "zero", q->flags & SL_POP_SPIKING ? "spiking " : "",
+           q->flags & SL_POP_READOUT ? "readout" : "", q->leak / 4096.0, (unsigned long long)st.per_pop_in[p]);
+  }
+  printf("  synapses %llu of %u slots (%.1f %%), %llu from inputs; fullest row %u of %u\n",
+         (unsigned long long)st.valid, S * n->row_cap, 100.0 * (double)st.valid / ((double)S * n->row_cap),
+         (unsigned long long)st.from_inputs, st.rowfill_max, n->row_cap);
+  printf("  fan-in min %u max %u; weights %d..%d\n", st.fanin_min, st.fanin_max, st.w_min, st.w_max);
+  printf("  delay histogram:");
+  for (uint32_t d = 0; d < n->depth; d++)
+    if (st.delay_hist[d]) printf(" %u:%u", d, st.delay_hist[d]);
+  printf("\n");
+  sl_net_free(n);
+  return 0;
+}

@@ -1,0 +1,190 @@
+/* sl_image.c — model image encoder/decoder (docs/spec.md §8.1). Explicit little-endian
+ * byte access, so the format does not depend on the host's endianness or struct padding. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sl_atomic.h"
+#include "sl_crc32.h"
+#include "sl_image.h"
+
+static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void put32(uint8_t *p, uint32_t v) { put16(p, v & 0xFFFF); put16(p + 2, v >> 16); }
+static uint32_t get16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
+static uint32_t get32(const uint8_t *p) { return get16(p) | get16(p + 2) << 16; }
+
+size_t sl_image_size(const sl_net *n) {
+  return SL_IMAGE_HEADER_SIZE + (size_t)SL_IMAGE_POP_SIZE * n->n_pops + 4u * (size_t)sl_net_sources(n) * n->row_cap;
+}
+
+void sl_image_encode(const sl_net *n, const sl_names *nm, uint8_t *buf) {
+  const size_t size = sl_image_size(n);
+  const uint32_t pop_size = SL_IMAGE_POP_SIZE * n->n_pops;
+  const uint32_t words = sl_net_sources(n) * n->row_cap;
+  memset(buf, 0, size);
+  memcpy(buf, SL_IMAGE_MAGIC, 4);
+  put16(buf + 4, SL_IMAGE_VERSION_MAJOR);
+  put16(buf + 6, SL_IMAGE_VERSION_MINOR);
+  put32(buf + 8, (uint32_t)size);
+  put16(buf + 16, n->n_inputs);
+  put16(buf + 18, n->n_neurons);
+  put16(buf + 20, n->n_pops);
+  put16(buf + 22, n->depth);
+  put16(buf + 24, n->row_cap);
+  put32(buf + 28, SL_IMAGE_HEADER_SIZE);
+  put32(buf + 32, pop_size);
+  put32(buf + 36, SL_IMAGE_HEADER_SIZE + pop_size);
+  put32(buf + 40, 4u * words);
+  for (uint32_t p = 0; p < n->n_pops; p++) {
+    uint8_t *r = buf + SL_IMAGE_HEADER_SIZE + SL_IMAGE_POP_SIZE * p;
+    if (nm) memcpy(r, nm->pop[p], strnlen(nm->pop[p], SL_NAME_LEN));
+    put16(r + 16, n->pop[p].count);
+    put16(r + 18, n->pop[p].leak);
+    put32(r + 20, (uint32_t)n->pop[p].threshold);
+    r[24] = n->pop[p].reset;
+    r[25] = n->pop[p].flags;
+  }
+  uint8_t *syn = buf + SL_IMAGE_HEADER_SIZE + pop_size;
+  for (uint32_t i = 0; i < words; i++) put32(syn + 4 * i, n->syn[i]);
+  put32(buf + 12, sl_crc32(0, buf, size));
+}
+
+static int all_zero(const uint8_t *p, size_t len) {
+  while (len--)
+    if (*p++) return 0;
+  return 1;
+}
+
+static sl_status decode_pop(const uint8_t *r, uint32_t p, const char *what, sl_net *n, sl_names *nm, sl_err *err) {
+  size_t len = strnlen((const char *)r, SL_NAME_LEN);
+  if (len == 0)
+    return sl_err_set(err, SL_ERR_POP, "%s: population %u: empty name", what, p);
+  for (size_t i = 0; i < len; i++)
+    if (r[i] <= ' ' || r[i] > '~' || r[i] == ':')
+      return sl_err_set(err, SL_ERR_POP, "%s: population %u: name has a non-printable, blank or ':' character", what, p);
+  if (!all_zero(r + len, SL_NAME_LEN - len))
+    return sl_err_set(err, SL_ERR_POP, "%s: population %u: name not NUL-padded", what, p);
+  if (!all_zero(r + 26, 6))
+    return sl_err_set(err, SL_ERR_RESERVED, "%s: population %u: reserved bytes not zero", what, p);
+  if (nm) {
+    memcpy(nm->pop[p], r, len);
+    nm->pop[p][len] = '\0';
+    for (uint32_t q = 0; q < p; q++)
+      if (!strcmp(nm->pop[q], nm->pop[p]))
+        return sl_err_set(err, SL_ERR_POP, "%s: population %u: name '%s' used twice", what, p, nm->pop[p]);
+  }
+  n->pop[p].count = (uint16_t)get16(r + 16);
+  n->pop[p].leak = (uint16_t)get16(r + 18);
+  n->pop[p].threshold = (int32_t)get32(r + 20);
+  n->pop[p].reset = r[24];
+  n->pop[p].flags = r[25];
+  return SL_OK;
+}
+
+sl_status sl_image_decode(const uint8_t *buf, size_t len, const char *what, sl_net *n, sl_names *nm_out,
+                          sl_err *err) {
+  sl_names nm_local;
+  sl_names *nm = nm_out ? nm_out : &nm_local;
+  memset(nm, 0, sizeof *nm);
+  if (len < SL_IMAGE_HEADER_SIZE)
+    return sl_err_set(err, SL_ERR_TRUNCATED, "%s: truncated: %zu bytes, a header needs %d", what, len, SL_IMAGE_HEADER_SIZE);
+  if (memcmp(buf, SL_IMAGE_MAGIC, 4))
+    return sl_err_set(err, SL_ERR_MAGIC, "%s: bad magic: not a spikeline model image", what);
+  if (get16(buf + 4) != SL_IMAGE_VERSION_MAJOR)
+    return sl_err_set(err, SL_ERR_VERSION, "%s: unsupported version %u.%u (this build reads %d.x)", what,
+                      get16(buf + 4), get16(buf + 6), SL_IMAGE_VERSION_MAJOR);
+  const uint32_t file_size = get32(buf + 8);
+  if (file_size > len)
+    return sl_err_set(err, SL_ERR_TRUNCATED, "%s: truncated: header says %u bytes, file has %zu", what, file_size, len);
+  if (file_size < len)
+    return sl_err_set(err, SL_ERR_SIZE, "%s: file_size %u but file has %zu bytes", what, file_size, len);
+  {
+    uint8_t zero[4] = {0, 0, 0, 0};
+    uint32_t crc = sl_crc32(0, buf, 12);
+    crc = sl_crc32(crc, zero, 4);
+    crc = sl_crc32(crc, buf + 16, len - 16);
+    if (crc != get32(buf + 12))
+      return sl_err_set(err, SL_ERR_CRC, "%s: bad CRC: stored 0x%08x, computed 0x%08x", what, get32(buf + 12), crc);
+  }
+  memset(n, 0, sizeof *n);
+  n->n_inputs = (uint16_t)get16(buf + 16);
+  n->n_neurons = (uint16_t)get16(buf + 18);
+  n->n_pops = (uint16_t)get16(buf + 20);
+  n->depth = (uint16_t)get16(buf + 22);
+  n->row_cap = (uint16_t)get16(buf + 24);
+  if (get16(buf + 26) || !all_zero(buf + 44, 20))
+    return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header fields not zero", what);
+  /* Header ranges first: the section sizes below are products of them. */
+  sl_status s;
+  if ((s = sl_net_validate_header(n, what, err))) return s;
+  const uint32_t pop_size = SL_IMAGE_POP_SIZE * n->n_pops;
+  const uint64_t words = (uint64_t)sl_net_sources(n) * n->row_cap;
+  if (get32(buf + 28) != SL_IMAGE_HEADER_SIZE)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: pop_offset %u, expected %d", what, get32(buf + 28), SL_IMAGE_HEADER_SIZE);
+  if (get32(buf + 32) != pop_size)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: pop_size %u, expected %u for %u populations", what, get32(buf + 32),
+                      pop_size, n->n_pops);
+  if (get32(buf + 36) != SL_IMAGE_HEADER_SIZE + pop_size)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: syn_offset %u, expected %u", what, get32(buf + 36),
+                      SL_IMAGE_HEADER_SIZE + pop_size);
+  if (get32(buf + 40) != 4 * words)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: syn_size %u, expected %llu (%u sources x row_cap %u; maximum %u entries)",
+                      what, get32(buf + 40), (unsigned long long)(4 * words), sl_net_sources(n), n->row_cap, SL_MAX_SYN);
+  if ((uint64_t)SL_IMAGE_HEADER_SIZE + pop_size + 4 * words != file_size)
+    return sl_err_set(err, SL_ERR_SIZE, "%s: sections end at %llu, file_size is %u", what,
+                      (unsigned long long)(SL_IMAGE_HEADER_SIZE + pop_size + 4 * words), file_size);
+  for (uint32_t p = 0; p < n->n_pops; p++)
+    if ((s = decode_pop(buf + SL_IMAGE_HEADER_SIZE + SL_IMAGE_POP_SIZE * p, p, what, n, nm, err))) return s;
+  const uint8_t *syn = buf + SL_IMAGE_HEADER_SIZE + pop_size;
+  for (uint64_t i = 0; i < words; i++) n->syn[i] = get32(syn + 4 * i);
+  if ((s = sl_net_validate(n, what, err))) return s;
+  return SL_OK;
+}
+
+sl_status sl_read_file(const char *path, uint8_t **buf, size_t *len, sl_err *err) {
+  FILE *f = fopen(path, "rb");
+  *buf = NULL;
+  *len = 0;
+  if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  size_t cap = 1 << 16, n = 0;
+  uint8_t *b = malloc(cap);
+  while (b) {
+    n += fread(b + n, 1, cap - n, f);
+    if (n < cap) break;
+    uint8_t *nb = realloc(b, cap *= 2);
+    if (!nb) free(b);
+    b = nb;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (!b) return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
+  if (bad) {
+    free(b);
+    return sl_err_set(err, SL_ERR_IO, "%s: read error", path);
+  }
+  *buf = b;
+  *len = n;
+  return SL_OK;
+}
+
+sl_status sl_image_load(const char *path, sl_net *n, sl_names *nm, sl_err *err) {
+  uint8_t *buf;
+  size_t len;
+  sl_status s = sl_read_file(path, &buf, &len, err);
+  if (s) return s;
+  s = sl_image_decode(buf, len, path, n, nm, err);
+  free(buf);
+  return s;
+}
+
+sl_status sl_image_save(const char *path, const sl_net *n, const sl_names *nm, sl_err *err) {
+  sl_status s = sl_net_validate(n, path, err);
+  if (s) return s;
+  const size_t size = sl_image_size(n);
+  uint8_t *buf = malloc(size);
+  if (!buf) return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
+  sl_image_encode(n, nm, buf);
+  s = sl_write_file_atomic(path, buf, size, err);
+  free(buf);
+  return s;
+}
