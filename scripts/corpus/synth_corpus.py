@@ -33,7 +33,7 @@ import subprocess
 import sys
 import time
 
-GEN_VERSION = 1
+GEN_VERSION = 2
 SIZES = {  # trials per (speaker, language, digit); 12 speakers x 20 classes x trials
     "ci": 4,        # 960 files
     "default": 17,  # 4,080 files
@@ -46,7 +46,8 @@ WORDS = {
     "german": ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"],
 }
 # German as an English-only engine reads it: respellings ("an English speaker with an accent").
-GERMAN_RESPELT = ["nool", "eyns", "tsvy", "dry", "feer", "foonf", "zex", "zeeben", "uckt", "noyn"]
+# (flite spells out letter clusters it cannot pronounce, e.g. "tsvy" -> "T S V Y": avoid them)
+GERMAN_RESPELT = ["nool", "eyns", "zvai", "dry", "feer", "foonf", "zex", "zeeben", "ocht", "noyn"]
 TEST_SPEAKERS = (4, 5)
 
 # One speaker = one identity. engine/base: what the engine is asked for; pitch/speed: the
@@ -305,6 +306,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers")
     ap.add_argument("--keep-raw", action="store_true", help="keep the per-word engine output in OUT/.work")
+    ap.add_argument("--replace", action="store_true",
+                    help="delete an existing corpus of another size, seed or generator version in OUT")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     a = ap.parse_args()
     check_tools()
@@ -323,6 +326,14 @@ def main():
         with open(meta_path) as f:
             old = json.load(f)
         for key in ("generator_version", "size", "seed"):
+            if old.get(key) != meta[key] and a.replace:
+                print(f"synth: replacing the corpus in {out} ({key} was {old.get(key)!r})", file=sys.stderr)
+                for sub in ("audio", ".work"):
+                    shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
+                os.remove(meta_path)
+                os.makedirs(os.path.join(out, "audio"), exist_ok=True)
+                os.makedirs(os.path.join(work, "raw"), exist_ok=True)
+                break
             if old.get(key) != meta[key]:
                 sys.exit(f"synth_corpus: {out} holds a corpus with {key}={old.get(key)!r}, not "
                          f"{meta[key]!r}; use another --out or delete it")
@@ -332,6 +343,7 @@ def main():
             if name.startswith(".tmp-"):
                 os.remove(os.path.join(d, name))
     write_atomic(os.path.join(out, ".incomplete"), "synthesis in progress\n")
+    write_atomic(meta_path, json.dumps(meta, indent=1) + "\n")
 
     t0 = time.monotonic()
     noise_path = os.path.join(work, "noise.wav")
@@ -343,16 +355,22 @@ def main():
     noise_frames = 20 * RATE
 
     langs = ("english", "german")
+    # only the engine words that missing utterances need (a resumed run may need none)
+    jobs = [(a.seed, out, work, s["id"], lang, d, t, n_variants, noise_path, noise_frames)
+            for s in SPEAKERS for lang in langs for d in range(10) for t in range(trials)
+            if not os.path.exists(os.path.join(out, "audio", basename(lang, s["id"], t, d)))]
+    need = sorted({(j[3], j[4], j[5], utterance_params(a.seed, j[3], j[4], j[5], j[6], n_variants)["k"])
+                   for j in jobs})
     with mp.Pool(max(1, a.jobs)) as pool:
-        # stage 1: engine words (festival speakers batched per speaker, first: they are long)
-        fest, simple = [], []
-        for s in SPEAKERS:
-            items = [(lang, d, k) for lang in langs for d in range(10) for k in range(n_variants)]
-            if s["engine"] == "festival":
-                fest.append((a.seed, work, s["id"], items))
+        # stage 1: engine words (festival speakers batched per speaker, started first)
+        fest, simple = {}, []
+        for (spk, lang, d, k) in need:
+            if SPEAKERS[spk]["engine"] == "festival":
+                fest.setdefault(spk, []).append((lang, d, k))
             else:
-                simple += [(a.seed, work, s["id"], lang, d, k) for (lang, d, k) in items]
-        prog = Progress("engine words", len(simple) + sum(len(j[3]) for j in fest), a.quiet)
+                simple.append((a.seed, work, spk, lang, d, k))
+        fest = [(a.seed, work, spk, items) for spk, items in sorted(fest.items())]
+        prog = Progress("engine words", len(need), a.quiet)
         results = [pool.apply_async(make_raw_festival, (j,)) for j in fest]
         for n in pool.imap_unordered(make_raw_espeak_flite, simple, chunksize=8):
             prog.step(n)
@@ -361,8 +379,6 @@ def main():
         t_raw = time.monotonic() - t0
 
         # stage 2: utterances
-        jobs = [(a.seed, out, work, s["id"], lang, d, t, n_variants, noise_path, noise_frames)
-                for s in SPEAKERS for lang in langs for d in range(10) for t in range(trials)]
         prog = Progress("utterances", len(jobs), a.quiet)
         for n in pool.imap_unordered(make_utterance, jobs, chunksize=4):
             prog.step(n)
@@ -382,7 +398,8 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     os.remove(os.path.join(out, ".incomplete"))
     el = time.monotonic() - t0
-    print(f"synth: {meta['files']} files in {el:.1f} s ({el / meta['files'] * 1000:.1f} s per 1,000;"
+    print(f"synth: {len(jobs)} of {meta['files']} files made in {el:.1f} s"
+          f" ({el / max(1, len(jobs)) * 1000:.1f} s per 1,000;"
           f" engine words {t_raw:.1f} s) -> {out}  train {len(train)} / test {len(test)}"
           f" (validation {len(valid)} of train), {a.jobs} workers", file=sys.stderr)
 
