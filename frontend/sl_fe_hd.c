@@ -101,7 +101,7 @@ static sl_status read_list(sl_fe_hd *hd, const char *list, uint8_t split, int re
       t->split |= SL_FE_VALID;
       continue;
     }
-    char apath[1200];
+    char apath[1600];
     struct stat st;
     snprintf(apath, sizeof apath, "%s/audio/%s", hd->dir, line);
     if (stat(apath, &st) != 0) {
