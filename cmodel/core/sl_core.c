@@ -9,14 +9,19 @@ uint32_t sl_syn_pack(uint16_t target, int8_t weight, uint8_t delay) {
          ((uint32_t)(delay & SL_SYN_D_MASK) << SL_SYN_D_SHIFT) | ((uint32_t)(uint8_t)weight);
 }
 
-static uint16_t row_length(const sl_net *n, uint16_t src) {
-  const uint32_t *row = &n->syn[(uint32_t)src * n->row_cap];
-  uint16_t len = 0;
+/* Recompute the derived length (1 + last valid slot) and valid count of one row. */
+static void row_scan(sl_core *c, uint16_t src) {
+  const uint32_t *row = &c->net.syn[(uint32_t)src * c->net.row_cap];
+  uint16_t len = 0, valid = 0;
   uint32_t k;
 row_scan:
-  for (k = 0; k < n->row_cap; k++)
-    if (row[k] != 0) len = (uint16_t)(k + 1);
-  return len;
+  for (k = 0; k < c->net.row_cap; k++)
+    if (row[k] != 0) {
+      len = (uint16_t)(k + 1);
+      valid++;
+    }
+  c->row_len[src] = len;
+  c->row_valid[src] = valid;
 }
 
 void sl_core_configure(sl_core *c) {
@@ -28,7 +33,7 @@ void sl_core_configure(sl_core *c) {
   }
   c->n_readouts = ro;
   for (s = 0; s < (uint32_t)c->net.n_inputs + c->net.n_neurons; s++)
-    c->row_len[s] = row_length(&c->net, (uint16_t)s);
+    row_scan(c, (uint16_t)s);
   sl_core_reset(c);
 }
 
@@ -67,23 +72,24 @@ update_sweep:
 }
 
 /* The hot loop: no checks and no branches per entry. An empty entry is the word 0, which
- * adds 0 to slot of neuron 0 — harmless — so valid bits need not be tested (spec §7). */
+ * adds 0 to a slot of neuron 0 (harmless), so valid bits need not be tested (spec §7);
+ * the count of synaptic operations comes from row_valid, kept outside the loop. */
 uint32_t sl_core_deliver(sl_core *c, uint16_t src, uint8_t payload) {
   const uint32_t *row = &c->net.syn[(uint32_t)src * c->net.row_cap];
+  int32_t *ring = c->ring;
   const uint32_t len = c->row_len[src];
   const uint32_t base = c->t + 1u;
   const uint32_t mask = (uint32_t)(c->net.depth - 1);
   const int32_t p = payload;
-  uint32_t k, ops = 0;
+  uint32_t k;
 fanout_walk:
   for (k = 0; k < len; k++) {
     const uint32_t e = row[k];
-    const uint32_t slot = (base + ((e >> SL_SYN_D_SHIFT) & SL_SYN_D_MASK)) & mask;
+    const uint32_t slot = (base + (e >> SL_SYN_D_SHIFT)) & mask;
     const uint32_t tgt = (e >> SL_SYN_T_SHIFT) & SL_SYN_T_MASK;
-    c->ring[tgt * SL_MAX_DEPTH + slot] += (int32_t)(int8_t)(uint8_t)(e & SL_SYN_W_MASK) * p;
-    ops += e >> 31;
+    ring[tgt * SL_MAX_DEPTH + slot] += (int32_t)(int8_t)(uint8_t)(e & SL_SYN_W_MASK) * p;
   }
-  return ops;
+  return c->row_valid[src];
 }
 
 uint32_t sl_core_step(sl_core *c, const uint16_t *chan, const uint8_t *payload,
@@ -109,8 +115,5 @@ int32_t sl_core_decision(const sl_core *c) {
 
 void sl_core_rewire(sl_core *c, uint16_t src, uint16_t slot, uint32_t entry) {
   c->net.syn[(uint32_t)src * c->net.row_cap + slot] = entry;
-  if (entry != 0 && slot + 1u > c->row_len[src])
-    c->row_len[src] = (uint16_t)(slot + 1u);
-  else if (entry == 0 && slot + 1u == c->row_len[src])
-    c->row_len[src] = row_length(&c->net, src);
+  row_scan(c, src);
 }
