@@ -490,6 +490,10 @@ START_TEST(trace_reader_rejects) {
       "sl-trace 1 neurons 2 readouts 1 steps 3\nsample 0\ndecision 0 1 2\n", /* extra score */
       "sl-trace 1 neurons 2 readouts 1 steps 3\n0 1\n",                      /* outside a sample */
       "",                                                                     /* empty */
+      "sl-trace 1 neurons 2 readouts 1 steps 3\nsample 0\nsample 1\ndecision 0 1\n", /* sample 0 has no decision */
+      "sl-trace 1 neurons 2 readouts 1 steps 3\nsample 0\n1 0\n0 1\ndecision 0 1\n", /* steps out of order */
+      "sl-trace 1 neurons 2 readouts 1 steps 3\nsample 0\n1 1\n1 0\ndecision 0 1\n", /* neurons out of order */
+      "sl-trace 1 neurons 2 readouts 1 steps 3\nsample 0\n1 1\n1 1\ndecision 0 1\n", /* duplicate spike */
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     const char *path = tmp_path("bad.slt");
