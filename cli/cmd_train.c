@@ -11,13 +11,25 @@
 #include "sl_run.h"
 
 typedef struct {
-  const char *train, *val, *test;
+  const char *train, *val, *test, *features;
   int synth;          /* samples per class of the synthetic corpus (0 = none) */
   uint64_t synth_seed;
 } data_opts;
 
 static int load_data(const char *cmd, const data_opts *o, const sl_train_cfg *c, sl_dataset *d) {
   sl_err err;
+  if (o->features) {
+#ifdef SL_HAVE_FRONTEND
+    if (sl_data_from_cache(d, o->features, c->in_scale * 255.0f, &err)) {
+      sl_cli_error(cmd, "%s", err.msg);
+      return 0;
+    }
+    return 1;
+#else
+    sl_cli_error(cmd, "built without the front end: --features is not available");
+    return 0;
+#endif
+  }
   if (o->synth > 0 || (!o->train && !o->test)) {
     int per = o->synth > 0 ? o->synth : 60;
     if (sl_data_synth(d, per, c->n_out, c->n_in, c->steps, c->in_scale, o->synth_seed, &err)) {
@@ -44,7 +56,8 @@ static int data_option(int argc, char **argv, int *i, data_opts *o) {
   const char *a = argv[*i];
   const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
   if (!v) return 0;
-  if (!strcmp(a, "--train-events")) o->train = v;
+  if (!strcmp(a, "--features")) o->features = v;
+  else if (!strcmp(a, "--train-events")) o->train = v;
   else if (!strcmp(a, "--val-events")) o->val = v;
   else if (!strcmp(a, "--test-events")) o->test = v;
   else if (!strcmp(a, "--synth")) o->synth = atoi(v);
@@ -63,7 +76,9 @@ static void train_help(void) {
        "the test split through the bit-accurate C model. Writes into DIR (default train-out):\n"
        "checkpoint.slc (atomic, every epoch), metrics.csv, curves.png, model.slm, summary.txt.\n"
        "\n"
-       "data:  --train-events F.sle --val-events F.sle --test-events F.sle   labelled event files\n"
+       "data:  --features CACHE.slf   a front-end feature cache (spikeline features); payload =\n"
+       "                 round(f / in-scale), its train / validation / test splits\n"
+       "       --train-events F.sle --val-events F.sle --test-events F.sle   labelled event files\n"
        "       --synth N [--synth-seed S]   synthetic corpus, N samples per class (the default)\n"
        "run:   -o DIR   --resume (continue DIR/checkpoint.slc exactly)   --threads N\n"
        "       --progress / --no-progress   --quiet   --no-plot   --print-config\n"

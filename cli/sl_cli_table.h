@@ -4,5 +4,8 @@ SL_CMD_ENTRY(run, "run a model image on an event file; write the spike trace (an
 SL_CMD_ENTRY(info, "print the header and statistics of a model image")
 SL_CMD_ENTRY(rewire, "change single synapse entries of a model image")
 SL_CMD_ENTRY(build, "compile a network description (.sln) into a model image")
+SL_CMD_ENTRY(data, "inspect a corpus, SHD file or feature cache: counts, durations, a PNG of a sample")
+SL_CMD_ENTRY(features, "log-mel features of a Heidelberg Digits directory into a feature cache (.slf)")
+SL_CMD_ENTRY(events, "quantise a feature cache into a graded-event file (.sle)")
 SL_CMD_ENTRY(train, "train a delay-SNN on host (BPTT, DCLS, DEEP R + RigL), export the image")
 SL_CMD_ENTRY(eval, "accuracy of a checkpoint (float) or an exported image (C model)")

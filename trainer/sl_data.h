@@ -35,6 +35,11 @@ sl_status sl_data_synth(sl_dataset *d, int32_t per_class, int32_t classes, int32
 /* Append every sample of an event file (labels required) to the given split. */
 sl_status sl_data_add_events(sl_dataset *d, const char *path, int split, sl_err *err);
 
+/* Every sample of a front-end feature cache (.slf), quantised with fmax (payload 1 =
+ * fmax / 255): train, validation (a part of train in the corpus) and test splits. Only when
+ * the front end is built (SL_HAVE_FRONTEND). */
+sl_status sl_data_from_cache(sl_dataset *d, const char *path, float fmax, sl_err *err);
+
 /* Indices of one split (malloc'd). */
 int32_t *sl_data_split(const sl_dataset *d, int split, int32_t *n);
 

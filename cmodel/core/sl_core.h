@@ -35,6 +35,7 @@ typedef struct {
   /* Derived from net by sl_core_configure (never stored in a file). */
   uint8_t pop_of[SL_MAX_NEURONS];     /* population index of each neuron */
   uint16_t row_len[SL_MAX_SOURCES];   /* 1 + index of the last valid entry in the row */
+  uint16_t row_valid[SL_MAX_SOURCES]; /* valid entries in the row */
   uint16_t n_readouts;
   /* State (spec §2, §4, §5). */
   uint32_t t;                          /* step counter since reset */
@@ -75,7 +76,7 @@ uint32_t sl_core_step(sl_core *c, const uint16_t *chan, const uint8_t *payload,
 int32_t sl_core_decision(const sl_core *c);
 
 /* Rewrite one entry (spec §4.1) without checks; the host layer checks first
- * (sl_net_check_entry). Keeps row_len consistent. */
+ * (sl_net_check_entry). Keeps row_len and row_valid consistent (O(row_cap)). */
 void sl_core_rewire(sl_core *c, uint16_t src, uint16_t slot, uint32_t entry);
 
 #ifdef __cplusplus
