@@ -17,6 +17,18 @@ static double now(void) {
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+static void mkdir_p(const char *dir) {
+  char b[1024];
+  snprintf(b, sizeof b, "%s", dir);
+  for (char *p = b + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      mkdir(b, 0777);
+      *p = '/';
+    }
+  mkdir(b, 0777);
+}
+
 long sl_peak_rss_kb(void) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
@@ -109,7 +121,7 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
                        sl_err *err) {
   char ckpt[1100], csv[1100], model[1100], summary[1100];
   memset(res, 0, sizeof *res);
-  mkdir(o->out_dir, 0777);
+  mkdir_p(o->out_dir);
   snprintf(ckpt, sizeof ckpt, "%s/checkpoint.slc", o->out_dir);
   snprintf(csv, sizeof csv, "%s/metrics.csv", o->out_dir);
   snprintf(model, sizeof model, "%s/model.slm", o->out_dir);
@@ -149,7 +161,7 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
     char buf[1024];
     if (f) {
       while (fgets(buf, sizeof buf, f))
-        if (buf[0] >= '0' && buf[0] <= '9' && atoi(buf) < m.epoch) lines_add(&lines, buf);
+        if (buf[0] >= '0' && buf[0] <= '9' && atoi(buf) <= m.epoch) lines_add(&lines, buf);
       fclose(f);
     }
     if (!o->quiet) fprintf(stderr, "resuming %s at epoch %d (step %lld)\n", ckpt, m.epoch, (long long)m.step);

@@ -14,3 +14,13 @@ if(TARGET sl_trainer)
   sl_add_check_test(test_trainer_grad SOURCES ${PROJECT_SOURCE_DIR}/trainer/tests/test_trainer_grad.c
                     LIBS sl_trainer_f64 LABELS unit train TIMEOUT 300)
 endif()
+if(TARGET sl_trainer)
+  sl_add_check_test(test_trainer_run SOURCES ${PROJECT_SOURCE_DIR}/trainer/tests/test_trainer_run.c
+                    LIBS sl_trainer LABELS train TIMEOUT 400)
+endif()
+if(TARGET sl_trainer)
+  add_test(NAME trainer_resume
+           COMMAND bash ${PROJECT_SOURCE_DIR}/trainer/tests/resume.sh $<TARGET_FILE:spikeline>
+                   ${CMAKE_CURRENT_BINARY_DIR}/tmp)
+  set_tests_properties(trainer_resume PROPERTIES LABELS "train;cli" TIMEOUT 300)
+endif()
