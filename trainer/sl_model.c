@@ -670,6 +670,11 @@ static void make_mask(sl_real *mask, int H, float p, uint64_t seed) {
   for (int n = 0; n < H; n++) mask[n] = p > 0 && sl_unif(&r) < p ? 0 : keep;
 }
 
+void sl_model_dropout_mask(const sl_model *m, uint64_t batch_seed, int b, int layer, int train, sl_real *mask) {
+  const uint64_t ms = stream(batch_seed, (uint64_t)b, 7);
+  make_mask(mask, m->cfg.n_hid, train ? m->cfg.dropout : 0, sl_hash64(ms + (uint64_t)layer * 0x632BE59BD9B4E019ull));
+}
+
 /* Forward (and, if gscale != 0, backward) of one sample into workspace w. */
 static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t label, int train,
                         uint64_t mask_seed, const sl_real *mask_given, sl_real gscale, int32_t *pred) {

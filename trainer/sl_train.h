@@ -146,6 +146,8 @@ float sl_lr_pos_at(const sl_train_cfg *c, int32_t epoch);
  * train = 1: dropout, gradients into m->grads (zeroed here). st accumulates. */
 void sl_model_batch(sl_model *m, const uint8_t *const *payload, const int32_t *label, int32_t B,
                     int train, uint64_t mask_seed, sl_stats *st);
+/* The dropout mask sl_model_batch uses for sample b of a batch (for the PyTorch twin). */
+void sl_model_dropout_mask(const sl_model *m, uint64_t batch_seed, int b, int layer, int train, sl_real *mask);
 /* Forward of one sample with outputs for inspection (tests, twin): M [n_out][steps]. */
 double sl_model_sample(sl_model *m, const uint8_t *payload, int32_t label, const sl_real *mask_or_null,
                        sl_real *M_out, int32_t *pred);

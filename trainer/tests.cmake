@@ -24,3 +24,16 @@ if(TARGET sl_trainer)
                    ${CMAKE_CURRENT_BINARY_DIR}/tmp)
   set_tests_properties(trainer_resume PROPERTIES LABELS "train;cli" TIMEOUT 300)
 endif()
+# The PyTorch twin: same weights and batch, forward outputs and every gradient compared.
+# Skipped visibly (return code 77) where torch is not installed.
+if(TARGET sl_trainer_f64)
+  add_executable(sl_twin_dump ${PROJECT_SOURCE_DIR}/trainer/twin/sl_twin_dump.c)
+  target_link_libraries(sl_twin_dump PRIVATE sl_trainer_f64)
+  find_program(SL_PYTHON_TORCH NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+  if(NOT SL_PYTHON_TORCH)
+    find_program(SL_PYTHON_TORCH NAMES python3)
+  endif()
+  add_test(NAME trainer_torch_twin
+           COMMAND sh -c "$<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-int.txt int && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-dcls.txt dcls && ${SL_PYTHON_TORCH} ${PROJECT_SOURCE_DIR}/trainer/twin/sl_twin.py ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-int.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-dcls.txt")
+  set_tests_properties(trainer_torch_twin PROPERTIES LABELS "train" SKIP_RETURN_CODE 77 TIMEOUT 300)
+endif()
