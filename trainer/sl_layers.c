@@ -35,6 +35,8 @@ static inline sl_real dot8(const sl_real *restrict a, const sl_real *restrict b,
   return r;
 }
 
+void sl_delay_dot(sl_real *out, const sl_real *a, const sl_real *b, int T) { *out = dot8(a, b, sl_round8(T)); }
+
 static inline void axpy(sl_real *restrict y, sl_real a, const sl_real *restrict x, int n) {
   for (int t = 0; t < n; t++) y[t] += a * x[t];
 }
@@ -78,37 +80,30 @@ static void column_dense(sl_real *y, const sl_real *const *xs, const sl_real *a,
 
 void sl_delay_forward(sl_real *out, const sl_real *in, const int32_t *const *nz, const int32_t *nnz,
                       const sl_proj *p, int T) {
-  // out [n_post][S], in [n_pre][S]. Walked by column (post): dense presynaptic rows
-  // (features) through column_dense, sparse ones (spikes) event by event.
+  // out [n_post][S], in [n_pre][S]. Walked by column (post) over the prepared tap list:
+  // dense presynaptic rows (features) through column_dense, sparse ones (spikes) event by
+  // event, silent ones not at all.
   const int S = sl_stride(T), Tr = sl_round8(T);
   const sl_real *xs[4096];
   sl_real a[4096];
   for (int o = 0; o < p->n_post; o++) {
     sl_real *y = out + (size_t)o * S;
     int nq = 0;
-    for (int c = p->col[o]; c < p->col[o + 1]; c++) {
-      const int s = p->col_syn[c], len = p->k_len[s];
-      if (!len) continue;
-      const int i = p->pre[s];
+    for (int k = p->ct_start[o]; k < p->ct_start[o + 1]; k++) {
+      const int i = p->ct_pre[k], sh = p->ct_sh[k];
       const int ne = nnz ? nnz[i] : T;
       if (ne == 0) continue;
       const sl_real *x = in + (size_t)i * S;
-      const sl_real *kw = p->k_w + p->k_off[s];
       if (nz && 4 * ne < T) {
         const int32_t *ev = nz[i];
-        for (int j = 0; j < len; j++) {
-          const int sh = 1 + p->k_d0[s] + j;
-          for (int e = 0; e < ne; e++) y[ev[e] + sh] += kw[j] * x[ev[e]];
-        }
+        for (int e = 0; e < ne; e++) y[ev[e] + sh] += p->ct_w[k] * x[ev[e]];
         continue;
       }
-      for (int j = 0; j < len; j++) {
-        xs[nq] = x - (1 + p->k_d0[s] + j);
-        a[nq++] = kw[j];
-        if (nq == 4096) {
-          column_dense(y, xs, a, nq, Tr);
-          nq = 0;
-        }
+      xs[nq] = x - sh;
+      a[nq++] = p->ct_w[k];
+      if (nq == 4096) {
+        column_dense(y, xs, a, nq, Tr);
+        nq = 0;
       }
     }
     column_dense(y, xs, a, nq, Tr);
@@ -143,34 +138,60 @@ void sl_delay_backward_in(sl_real *gin, const sl_real *gout, const sl_proj *p, i
 
 /* gtap[off + j] += sum_t gout[post][t + 1 + d0 + j] * in[pre][t]   (per kernel tap; the
  * chain to weight and position is in sl_model.c) */
+/* Dots sharing one gradient row: out[q] += sum_u g[u] * xs[q][u], u < Tr, where
+ * xs[q] = the presynaptic row shifted right by the tap's delay (its left zeros cover u < sh).
+ * Four dots at a time share each load of g. Readable version, then the fast one. */
+static void column_dots(sl_real *const *out, const sl_real *g, const sl_real *const *xs, int nq, int Tr) {
+  int q = 0;
+#if defined(SL_VEC)
+  typedef float v8 __attribute__((vector_size(32), aligned(4)));
+  for (; q + 4 <= nq; q += 4) {
+    v8 a0 = {0, 0, 0, 0, 0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0;
+    for (int u = 0; u < Tr; u += 8) {
+      const v8 gv = *(const v8 *)(g + u);
+      a0 += gv * *(const v8 *)(xs[q] + u);
+      a1 += gv * *(const v8 *)(xs[q + 1] + u);
+      a2 += gv * *(const v8 *)(xs[q + 2] + u);
+      a3 += gv * *(const v8 *)(xs[q + 3] + u);
+    }
+    *out[q] += ((a0[0] + a0[1]) + (a0[2] + a0[3])) + ((a0[4] + a0[5]) + (a0[6] + a0[7]));
+    *out[q + 1] += ((a1[0] + a1[1]) + (a1[2] + a1[3])) + ((a1[4] + a1[5]) + (a1[6] + a1[7]));
+    *out[q + 2] += ((a2[0] + a2[1]) + (a2[2] + a2[3])) + ((a2[4] + a2[5]) + (a2[6] + a2[7]));
+    *out[q + 3] += ((a3[0] + a3[1]) + (a3[2] + a3[3])) + ((a3[4] + a3[5]) + (a3[6] + a3[7]));
+  }
+#endif
+  for (; q < nq; q++) *out[q] += dot8(g, xs[q], Tr);
+}
+
 void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *in,
                             const int32_t *const *nz, const int32_t *nnz, const sl_proj *p, int T) {
+  // gtap [taps of all synapses], gout [n_post][S], in [n_pre][S]; by column, like the forward
   const int S = sl_stride(T), Tr = sl_round8(T);
-  (void)Tr;
+  const sl_real *xs[4096];
+  sl_real *dst[4096];
   for (int o = 0; o < p->n_post; o++) {
     const sl_real *go = gout + (size_t)o * S;
-    for (int c = p->col[o]; c < p->col[o + 1]; c++) {
-      const int s = p->col_syn[c], len = p->k_len[s];
-      if (!len) continue;
-      const int i = p->pre[s];
+    int nq = 0;
+    for (int k = p->ct_start[o]; k < p->ct_start[o + 1]; k++) {
+      const int i = p->ct_pre[k], sh = p->ct_sh[k];
       const int ne = nnz ? nnz[i] : T;
       if (ne == 0) continue;
       const sl_real *x = in + (size_t)i * S;
-      const int sparse = nz && 4 * ne < T;
-      sl_real *gt = gtap + p->k_off[s];
-      for (int j = 0; j < len; j++) {
-        const int sh = 1 + p->k_d0[s] + j;
-        if (sh >= T) break;
+      if (nz && 4 * ne < T) { /* spikes: event by event */
+        const int32_t *ev = nz[i];
         sl_real acc = 0;
-        if (sparse) {
-          const int32_t *ev = nz[i];
-          for (int e = 0; e < ne && ev[e] + sh < T; e++) acc += go[ev[e] + sh] * x[ev[e]];
-        } else {
-          acc = dot8(go + sh, x, Tr);
-        }
-        gt[j] += acc;
+        for (int e = 0; e < ne && ev[e] + sh < T; e++) acc += go[ev[e] + sh] * x[ev[e]];
+        gtap[p->ct_tap[k]] += acc;
+        continue;
+      }
+      xs[nq] = x - sh;
+      dst[nq++] = gtap + p->ct_tap[k];
+      if (nq == 4096) {
+        column_dots(dst, go, xs, nq, Tr);
+        nq = 0;
       }
     }
+    column_dots(dst, go, xs, nq, Tr);
   }
 }
 

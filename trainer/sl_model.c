@@ -366,7 +366,7 @@ static int ws_alloc(sl_ws *w, const sl_model *m) {
 
 static void proj_free(sl_proj *p) {
   free(p->row); free(p->post); free(p->pre); free(p->col); free(p->col_syn); free(p->sign); free(p->active); free(p->best_active);
-  free(p->k_d0); free(p->k_len); free(p->k_off); free(p->k_w); free(p->k_n); free(p->k_dn);
+  free(p->ct_start); free(p->ct_pre); free(p->ct_sh); free(p->ct_tap); free(p->ct_w); free(p->k_d0); free(p->k_len); free(p->k_off); free(p->k_w); free(p->k_n); free(p->k_dn);
   memset(p, 0, sizeof *p);
 }
 
@@ -448,6 +448,11 @@ sl_status sl_model_init(sl_model *m, const sl_train_cfg *cfg, int n_threads, sl_
     q->k_w = xcalloc((size_t)q->k_cap, sizeof(sl_real), &fail);
     q->k_n = xcalloc((size_t)q->k_cap, sizeof(sl_real), &fail);
     q->k_dn = xcalloc((size_t)q->k_cap, sizeof(sl_real), &fail);
+    q->ct_start = xcalloc((size_t)q->n_post + 1, sizeof(int32_t), &fail);
+    q->ct_pre = xcalloc((size_t)q->k_cap, sizeof(int32_t), &fail);
+    q->ct_sh = xcalloc((size_t)q->k_cap, sizeof(int32_t), &fail);
+    q->ct_tap = xcalloc((size_t)q->k_cap, sizeof(int32_t), &fail);
+    q->ct_w = xcalloc((size_t)q->k_cap, sizeof(sl_real), &fail);
     m->t_size[2 * p] = (size_t)q->n_syn;
     m->t_size[2 * p + 1] = (size_t)q->n_syn;
     m->n_params += 2 * (size_t)q->n_syn;
@@ -649,6 +654,23 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
       }
       off += hi - lo + 1;
     }
+    int32_t n = 0;
+    for (int o = 0; o < q->n_post; o++) {
+      q->ct_start[o] = n;
+      for (int cc = q->col[o]; cc < q->col[o + 1]; cc++) {
+        const int s = q->col_syn[cc];
+        for (int j = 0; j < q->k_len[s]; j++) {
+          const int sh = 1 + q->k_d0[s] + j;
+          if (sh >= c->steps) break;
+          q->ct_pre[n] = q->pre[s];
+          q->ct_sh[n] = sh;
+          q->ct_tap[n] = q->k_off[s] + j;
+          q->ct_w[n] = q->k_w[q->k_off[s] + j];
+          n++;
+        }
+      }
+    }
+    q->ct_start[q->n_post] = n;
   }
 }
 
@@ -725,7 +747,11 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
           const int sh = 1 + q->k_d0[s];
           const sl_real *go = g + (size_t)q->post[s] * S;
           sl_real acc = 0;
-          for (int e = 0; e < ne && ev[e] + sh < T; e++) acc += go[ev[e] + sh] * x[ev[e]];
+          if (4 * ne >= T) { /* dense row: the vectorised dot of the layer code */
+            sl_delay_dot(&acc, go + sh, x, T);
+          } else {
+            for (int e = 0; e < ne && ev[e] + sh < T; e++) acc += go[ev[e] + sh] * x[ev[e]];
+          }
           gd[s] += acc;
         }
       }

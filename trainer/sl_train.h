@@ -90,6 +90,10 @@ typedef struct {
   sl_real *k_n;        /* normalised Gaussian n_d (1 for an integer delay) */
   sl_real *k_dn;       /* d n_d / d position */
   int32_t k_cap;
+  /* The same taps in column order (per post), contiguous for the per-sample loops:
+   * taps of post o are ct_pre/ct_sh/ct_w/ct_tap[ct_start[o] .. ct_start[o+1]-1]. */
+  int32_t *ct_start, *ct_pre, *ct_sh, *ct_tap;
+  sl_real *ct_w;
   float qscale;        /* QAT: weight -> integer multiplier (0 = no quantisation) */
 } sl_proj;
 
@@ -178,6 +182,8 @@ void sl_delay_forward(sl_real *out, const sl_real *in, const int32_t *const *nz,
 void sl_delay_backward_in(sl_real *gin, const sl_real *gout, const sl_proj *p, int T);
 void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *in,
                             const int32_t *const *nz, const int32_t *nnz, const sl_proj *p, int T);
+/* *out = sum over the padded row length of a[t] b[t] (the layers' vectorised dot). */
+void sl_delay_dot(sl_real *out, const sl_real *a, const sl_real *b, int T);
 void sl_lif_forward(sl_real *V, uint8_t *s, sl_real *h, const sl_real *I, const sl_real *mask, int N, int T,
                     sl_real beta, sl_real alpha, int smooth);
 void sl_lif_backward(sl_real *gI, const sl_real *gh, const sl_real *V, const uint8_t *s, const sl_real *mask,
