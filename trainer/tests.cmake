@@ -1,5 +1,6 @@
 # trainer/tests.cmake — the trainer's tests, included from tests/CMakeLists.txt (which
-# defines sl_add_check_test). Label "train"; the long ones also "slow".
+# defines sl_add_check_test). Label "train"; the training runs also "nosan" (minutes under
+# ASan at -O0; the gradient check and the torch twin exercise the same code there).
 if(TARGET sl_trainer)
   # The gradient check runs the trainer in double so that finite differences are exact
   # to ~1e-8; same sources, SL_REAL_DOUBLE.
@@ -16,13 +17,13 @@ if(TARGET sl_trainer)
 endif()
 if(TARGET sl_trainer)
   sl_add_check_test(test_trainer_run SOURCES ${PROJECT_SOURCE_DIR}/trainer/tests/test_trainer_run.c
-                    LIBS sl_trainer LABELS train TIMEOUT 400)
+                    LIBS sl_trainer LABELS "train;nosan" TIMEOUT 400)
 endif()
 if(TARGET sl_trainer)
   add_test(NAME trainer_resume
            COMMAND bash ${PROJECT_SOURCE_DIR}/trainer/tests/resume.sh $<TARGET_FILE:spikeline>
                    ${CMAKE_CURRENT_BINARY_DIR}/tmp)
-  set_tests_properties(trainer_resume PROPERTIES LABELS "train;cli" TIMEOUT 300)
+  set_tests_properties(trainer_resume PROPERTIES LABELS "train;cli;nosan" TIMEOUT 300)
 endif()
 # The PyTorch twin: same weights and batch, forward outputs and every gradient compared.
 # Skipped visibly (return code 77) where torch is not installed.
