@@ -34,7 +34,7 @@ sl_status sl_export_net(const sl_model *m, sl_net *net, sl_names *nm, sl_err *er
     p->flags = l < L ? SL_POP_SPIKING : SL_POP_READOUT;
     if (nm) {
       if (l < L)
-        snprintf(nm->pop[l], sizeof nm->pop[l], "hidden%d", l);
+        snprintf(nm->pop[l], sizeof nm->pop[l], "hidden%d", l % 10);
       else
         snprintf(nm->pop[l], sizeof nm->pop[l], "readout");
     }
