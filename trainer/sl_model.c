@@ -40,6 +40,7 @@ void sl_train_cfg_default(sl_train_cfg *c) {
   c->n_cand = 1;
   c->dale = 1;
   c->regrow_random = 0;
+  c->rewire = 1;
   c->row_cap = 0; /* 0 = the smallest power of two that holds a dense row */
   c->sparsity = 0;
   c->regrow_init = 1e-4f;
@@ -90,6 +91,7 @@ static const cfg_field fields[] = {
     F("candidates", 'i', n_cand, "candidate delays per pre/post pair (DEEP R)"),
     F("dale", 'i', dale, "1 = sign per presynaptic neuron, 0 = per synapse"),
     F("regrow-random", 'i', regrow_random, "1 = random regrowth instead of RigL"),
+    F("rewire", 'i', rewire, "0 = keep the initial sparse mask (baseline)"),
     F("row-cap", 'i', row_cap, "hardware row capacity (0 = auto)"),
     F("sparsity", 'f', sparsity, "fraction of dense pairs pruned (DEEP R)"),
     F("regrow-init", 'f', regrow_init, "magnitude of a regrown synapse"),
@@ -735,7 +737,7 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
     const sl_real *pin = p == 0 ? w->x : w->h[p - 1];
     const sl_proj *q = &m->proj[p];
     sl_delay_backward_taps(w->gtap[p], g, pin, w->nzp[p], w->nnz[p], q, T);
-    if (c->deepr && !c->regrow_random) { /* RigL: gradients of the dormant candidates */
+    if (c->deepr && c->rewire && !c->regrow_random) { /* RigL: gradients of the dormant candidates */
       sl_real *gd = w->gdorm + m->dorm_off[p];
       for (int i = 0; i < q->n_pre; i++) {
         const int ne = w->nnz[p][i];
@@ -957,7 +959,7 @@ void sl_model_update(sl_model *m, float lr_w, float lr_pos, int train_pos) {
       if (!q->active[s]) m->params.w[p][s] = 0;
     }
   }
-  if (c->deepr) rewire(m);
+  if (c->deepr && c->rewire) rewire(m);
 }
 
 /* ------------------------------------------------------------------ checkpoint */

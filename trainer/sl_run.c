@@ -220,7 +220,8 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
     sl_model_eval(&m, d, va, nva, &vs);
     sl_model_eval(&m, d, te, nte, &es);
     const double vacc = nva ? (double)vs.correct / nva : (double)ts.correct / ts.n;
-    if (vacc > m.best_val) {
+    const int improved = vacc > m.best_val;
+    if (improved) {
       m.best_val = (float)vacc;
       m.best_epoch = e;
       sl_model_snapshot(&m);
@@ -248,7 +249,7 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
     if (!o->quiet)
       fprintf(stderr, "epoch %3d/%d %s loss %.4f acc %5.1f%% | val %5.1f%% test %5.1f%% | sigma %.2f spikes %.2f %s%.2fs\n",
               e + 1, total, phase ? "qat " : "main", ts.loss / ts.n, 100.0 * ts.correct / ts.n, 100 * vacc,
-              nte ? 100.0 * es.correct / nte : 0, sigma, ts.spikes_per_neuron / ts.n, vacc >= m.best_val ? "* " : "  ", dt);
+              nte ? 100.0 * es.correct / nte : 0, sigma, ts.spikes_per_neuron / ts.n, improved ? "* " : "  ", dt);
     if (o->plot && (m.epoch % 10 == 0 || m.epoch == total)) write_plot(o->out_dir, csv);
     epochs_here++;
   }

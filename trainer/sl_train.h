@@ -50,7 +50,7 @@ typedef struct {
   int32_t delay_mode;      /* SL_DELAY_* */
   float sigma_start, sigma_end, sigma_add, sigma_frac, kernel_radius; /* DCLS (in taps) */
   /* structure (DEEP R + RigL) */
-  int32_t deepr, n_cand, dale, regrow_random, row_cap;
+  int32_t deepr, n_cand, dale, regrow_random, row_cap, rewire;
   float sparsity;          /* fraction of the dense pairs pruned: 0, 1/2, 3/4, ... */
   float regrow_init;       /* magnitude of a regrown synapse */
   /* optimiser */
