@@ -263,7 +263,8 @@ module sl_core
   assign sc_sel   = (wa[18:15] == 4'b0001);
   assign reg_sel  = (wa[18:15] == 4'b0000);
   assign win_sel  = !reg_sel;
-  assign widx     = wa[17:0];
+  assign widx     = syn_sel ? wa[17:0] : ring_sel ? {1'b0, wa[16:0]} :
+                    v_sel ? {2'b0, wa[15:0]} : {3'b0, wa[14:0]};
   assign bus_go   = bus_req_i && (bs_q == BsIdle);
   assign bus_src  = SrcAw'(TblW'(widx) >> cfg_clog2_q);
   assign bus_slot1 = LenW'(widx & ~(18'h3FFFF << cfg_clog2_q)) + LenW'(1);
