@@ -131,6 +131,10 @@ static void run_child(const rcase *c, const ropts *o, const char *dir) {
     argv[k++] = jit;
   }
   if (c->seed % 7 == 0) argv[k++] = "--verify-load";
+  if (c->seed % 5 == 0) {
+    argv[k++] = "--rewire";
+    argv[k++] = "3";
+  }
   argv[k] = NULL;
   fflush(stdout);
   execv(o->cosim, (char *const *)argv);

@@ -30,6 +30,13 @@ bool SlCosim::fail(const char *fmt, ...) {
 }
 
 bool SlCosim::write(uint32_t addr, uint32_t data) {
+  const int r = write_resp(addr, data);
+  if (r < 0) return false;
+  if (r != 0) return fail("bus write 0x%06x <- 0x%08x: SLVERR", addr, data);
+  return true;
+}
+
+int SlCosim::write_resp(uint32_t addr, uint32_t data) {
   in_.awaddr = addr;
   in_.wdata = data;
   in_.wstrb = 0xF;
@@ -37,17 +44,60 @@ bool SlCosim::write(uint32_t addr, uint32_t data) {
   uint64_t n = 0;
   do {
     tick();
-    if (++n > kBusTimeout) return fail("bus write 0x%06x: no AWREADY/WREADY", addr);
+    if (++n > kBusTimeout) return fail("bus write 0x%06x: no AWREADY/WREADY", addr), -1;
   } while (!(out_.awready && out_.wready));
   in_.awvalid = in_.wvalid = false;
   in_.bready = true;
   n = 0;
   do {
     tick();
-    if (++n > kBusTimeout) return fail("bus write 0x%06x: no BVALID", addr);
+    if (++n > kBusTimeout) return fail("bus write 0x%06x: no BVALID", addr), -1;
   } while (!out_.bvalid);
   in_.bready = false;
-  if (out_.bresp != 0) return fail("bus write 0x%06x <- 0x%08x: SLVERR", addr, data);
+  return (int)out_.bresp;
+}
+
+uint32_t SlCosim::rand32() {
+  rng_ = rng_ * 1103515245u + 12345u;
+  uint32_t hi = rng_ >> 16;
+  rng_ = rng_ * 1103515245u + 12345u;
+  return hi << 16 | (rng_ >> 16);
+}
+
+// Run-time rewiring between steps (spec §4.1): one legal entry written over the bus and into
+// the C model; one illegal entry that the core must refuse with SLVERR and ERR.BAD_VALUE,
+// leaving the table word unchanged.
+bool SlCosim::rewire(uint32_t t) {
+  sl_net &n = ref_->net;
+  const uint32_t S = sl_net_sources(&n), C = n.row_cap;
+  for (int tries = 0; tries < 8; tries++) {
+    const uint32_t src = rand32() % S, slot = rand32() % C;
+    const uint32_t e = rand32() % 4 == 0 ? 0u
+                     : sl_syn_pack((uint16_t)(rand32() % n.n_neurons), (int8_t)(rand32() & 0xFF),
+                                   (uint8_t)(rand32() % n.depth));
+    if (sl_net_check_entry(&n, src, slot, e, "rewire", NULL)) continue;
+    if (!write(kWinSyn + 4 * (src * C + slot), e)) return false;
+    sl_core_rewire(ref_, (uint16_t)src, (uint16_t)slot, e);
+    break;
+  }
+  const uint32_t src = rand32() % S, slot = rand32() % C, addr = kWinSyn + 4 * (src * C + slot);
+  uint32_t bad;
+  switch (rand32() % 3) {
+    case 0: bad = sl_syn_pack(0, 1, 0) | 0x2000u; break;  // a reserved bit
+    case 1: bad = n.n_neurons < 1024 ? sl_syn_pack(n.n_neurons, 1, 0) : 0x1u; break;  // target / not-zero invalid
+    default: bad = n.depth < 32 ? sl_syn_pack(0, 1, (uint8_t)n.depth) : 0x40000000u; break;
+  }
+  const int r = write_resp(addr, bad);
+  if (r < 0) return false;
+  if (r != 2) return fail("step %u: illegal entry 0x%08x at row %u slot %u was accepted", t, bad, src, slot);
+  uint32_t v;
+  if (!read(kErr, v)) return false;
+  if (v != 8) return fail("step %u: after a refused entry ERR reads 0x%08x, expected 0x8 (BAD_VALUE)", t, v);
+  if (!write(kErr, v) || !read(kErr, v)) return false;
+  if (v != 0) return fail("step %u: ERR reads 0x%08x after write-1-to-clear", t, v);
+  if (!read(addr, v)) return false;
+  if (v != n.syn[src * C + slot])
+    return fail("step %u: a refused write changed row %u slot %u to 0x%08x", t, src, slot, v);
   return true;
 }
 
@@ -279,6 +329,7 @@ bool SlCosim::run_sample(const sl_eventset &es, uint32_t i, FILE *trace) {
       msg_ += "\n" + h;
       return false;
     }
+    if (opt_.rewire_every && (t + 1) % opt_.rewire_every == 0 && !rewire(t)) return false;
     if (++steps_total_ == opt_.stop_after) return fail("stopped after %u steps (--stop-after)", opt_.stop_after);
   }
   // Scores over the bus, the decision from them.

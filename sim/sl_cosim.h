@@ -38,6 +38,8 @@ struct SlCosimOptions {
   bool check_state = false;   // compare membranes, rings and scores at every step
   uint32_t jitter = 0;        // 0: streams always valid/ready; else a seed for random gaps
   uint32_t stop_after = 0;    // stop after this many steps in total (0 = run all); for waves
+  uint32_t rewire_every = 0;  // every N steps rewrite one random entry over the bus (and try
+                              // an illegal one, which must be refused)
   bool quiet = false;
 };
 
@@ -62,6 +64,8 @@ class SlCosim {
   // Bus access as a driver does it. Return false on SLVERR.
   bool write(uint32_t addr, uint32_t data);
   bool read(uint32_t addr, uint32_t &data);
+  // A write whose response is returned rather than judged: 0 OKAY, 2 SLVERR, -1 no response.
+  int write_resp(uint32_t addr, uint32_t data);
 
  private:
   struct StepLog {
@@ -74,6 +78,8 @@ class SlCosim {
   bool fail(const char *fmt, ...) __attribute__((format(printf, 2, 3)));
   bool run_sample(const sl_eventset &es, uint32_t i, FILE *trace);
   bool check_state(uint32_t t);
+  bool rewire(uint32_t t);
+  uint32_t rand32();
   void history(std::string &s) const;
 
   SlDut &dut_;

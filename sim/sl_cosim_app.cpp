@@ -24,6 +24,8 @@ static void usage(const char *prog) {
          "  --fst-on-fail FILE    on a mismatch re-run with waves into FILE (default\n"
          "                        sl_cosim_fail.fst; 'none' to skip)\n"
          "  --stop-after N        stop (as a failure) after N steps\n"
+         "  --rewire N            every N steps rewrite one random entry over the bus (run-time\n"
+         "                        rewiring, C model alongside) and check an illegal one is refused\n"
          "  --emit-tb DIR         only write the Icarus test-bench inputs into DIR\n"
          "  --stats               print cycle counts and synaptic events per cycle\n"
          "  -q                    print nothing on success\n",
@@ -48,7 +50,7 @@ int SlCosimApp::parse(int argc, char **argv, const char *prog) {
       {"jitter", required_argument, 0, 'j'},   {"fst", required_argument, 0, 'f'},
       {"fst-on-fail", required_argument, 0, 'F'}, {"stop-after", required_argument, 0, 'S'},
       {"emit-tb", required_argument, 0, 'E'},  {"preload-dir", required_argument, 0, 'P'},
-      {"stats", no_argument, 0, 't'},          {"quiet", no_argument, 0, 'q'},
+      {"stats", no_argument, 0, 't'},          {"rewire", required_argument, 0, 'r'},          {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
   std::vector<char *> args;
   for (int i = 0; i < argc; i++) {
@@ -76,6 +78,7 @@ int SlCosimApp::parse(int argc, char **argv, const char *prog) {
       case 'E': emit_tb = optarg; break;
       case 'P': preload_dir = optarg; break;
       case 't': stats = true; break;
+      case 'r': opt.rewire_every = (uint32_t)strtoul(optarg, NULL, 0); break;
       case 'q': opt.quiet = true; break;
       case 'h': usage(prog); return 0;
       default: usage(prog); return 2;
