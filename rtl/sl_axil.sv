@@ -2,7 +2,7 @@
 // single-cycle request to the core's register/memory fabric and returns its answer as the
 // R or B response (OKAY, or SLVERR when the core refuses the access). Writes take priority.
 module sl_axil #(
-  parameter int unsigned AddrW = 21   // byte address
+  parameter int AddrW = 21   // byte address
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,

@@ -4,17 +4,17 @@
 // and the configuration registers and memory windows behind the host bus (docs/rtl.md).
 module sl_core
 #(
-  parameter int unsigned InputAw   = sl_pkg::DefInputAw,
-  parameter int unsigned NeuronAw  = sl_pkg::DefNeuronAw,
-  parameter int unsigned SrcAw     = sl_pkg::DefSrcAw,
-  parameter int unsigned DepthAw   = sl_pkg::DefDepthAw,
-  parameter int unsigned RowCapAw  = sl_pkg::DefRowCapAw,
-  parameter int unsigned SynAw     = sl_pkg::DefSynAw,
-  parameter int unsigned ReadoutAw = sl_pkg::DefReadoutAw,
-  parameter int unsigned PopAw     = sl_pkg::DefPopAw,
+  parameter int InputAw   = sl_pkg::DefInputAw,
+  parameter int NeuronAw  = sl_pkg::DefNeuronAw,
+  parameter int SrcAw     = sl_pkg::DefSrcAw,
+  parameter int DepthAw   = sl_pkg::DefDepthAw,
+  parameter int RowCapAw  = sl_pkg::DefRowCapAw,
+  parameter int SynAw     = sl_pkg::DefSynAw,
+  parameter int ReadoutAw = sl_pkg::DefReadoutAw,
+  parameter int PopAw     = sl_pkg::DefPopAw,
   // 0 = the real core. Deliberately wrong variants, for proving the regression catches bugs:
   // 1 = no ring forwarding, 2 = every delay one step too long.
-  parameter int unsigned BugMode   = 0
+  parameter int BugMode   = 0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -36,14 +36,14 @@ module sl_core
   output logic        out_valid_o,
   input  logic        out_ready_i
 );
-  localparam int unsigned NPops   = 1 << PopAw;
-  localparam int unsigned RingAw  = NeuronAw + DepthAw;
-  localparam int unsigned CntW    = NeuronAw + 1;       // a neuron count 0 .. 2^NeuronAw
-  localparam int unsigned LenW    = RowCapAw + 1;       // a row length 0 .. 2^RowCapAw
-  localparam int unsigned ClrW0   = (SynAw > RingAw) ? SynAw : RingAw;
-  localparam int unsigned ClrW    = ((ClrW0 > ReadoutAw) ? ClrW0 : ReadoutAw) + 1;
-  localparam int unsigned TblW    = SrcAw + 1 + RowCapAw; // sources << log2(C)
-  localparam int unsigned PqW     = SrcAw + 8;
+  localparam int NPops   = 1 << PopAw;
+  localparam int RingAw  = NeuronAw + DepthAw;
+  localparam int CntW    = NeuronAw + 1;       // a neuron count 0 .. 2^NeuronAw
+  localparam int LenW    = RowCapAw + 1;       // a row length 0 .. 2^RowCapAw
+  localparam int ClrW0   = (SynAw > RingAw) ? SynAw : RingAw;
+  localparam int ClrW    = ((ClrW0 > ReadoutAw) ? ClrW0 : ReadoutAw) + 1;
+  localparam int TblW    = SrcAw + 1 + RowCapAw; // sources << log2(C)
+  localparam int PqW     = SrcAw + 8;
 
   localparam logic [1:0] StWait = 2'd0, StSweep = 2'd1, StDeliver = 2'd2, StClear = 2'd3;
   localparam logic [1:0] BsIdle = 2'd0, BsRead = 2'd1, BsSyn = 2'd2, BsResp = 2'd3;
@@ -75,16 +75,20 @@ module sl_core
   assign depth_mask  = DepthAw'(~({DepthAw{1'b1}} << cfg_dlog2_q));
   assign table_words = TblW'(n_src) << cfg_clog2_q;
 
-  always_comb begin
-    count_sum   = '0;
-    readout_sum = '0;
+  // (Local sums, assigned once: Icarus re-triggers an always_comb that reads its own outputs.)
+  always_comb begin : p_sums
+    logic [CntW+PopAw:0] cs, rs;
+    cs = '0;
+    rs = '0;
     for (int p = 0; p < NPops; p++) begin
       if (PopAw'(p) < cfg_npops_q[PopAw-1:0] || cfg_npops_q[PopAw]) begin
-        count_sum = count_sum + (CntW+PopAw+1)'(pop_count_q[p*CntW +: CntW]);
+        cs = cs + (CntW+PopAw+1)'(pop_count_q[p*CntW +: CntW]);
         if (pop_mode_q[p*3 + sl_pkg::ModeReadout])
-          readout_sum = readout_sum + (CntW+PopAw+1)'(pop_count_q[p*CntW +: CntW]);
+          rs = rs + (CntW+PopAw+1)'(pop_count_q[p*CntW +: CntW]);
       end
     end
+    count_sum   = cs;
+    readout_sum = rs;
   end
 
   assign cfg_ok = (cfg_npops_q != '0) && (count_sum == (CntW+PopAw+1)'(cfg_nneu_q)) &&
@@ -230,15 +234,16 @@ module sl_core
   // ---- Clear engine ----
   logic [ClrW-1:0] clr_i_q, clr_last;
   logic            clr_state_q, clr_table_q;
-  logic [ClrW-1:0] clr_state_last, clr_table_last;
-  always_comb begin
-    clr_state_last = ClrW'(cfg_nneu_q) << DepthAw;
-    if (clr_state_last < ClrW'(1 << ReadoutAw)) clr_state_last = ClrW'(1 << ReadoutAw);
-    clr_state_last = clr_state_last - ClrW'(1);
-    clr_table_last = ClrW'(1 << SynAw) - ClrW'(1);
-    clr_last = '0;
-    if (clr_state_q) clr_last = clr_state_last;
-    if (clr_table_q && clr_table_last > clr_last) clr_last = clr_table_last;
+  always_comb begin : p_clr_last
+    logic [ClrW-1:0] sl, tl, l;
+    sl = ClrW'(cfg_nneu_q) << DepthAw;
+    if (sl < ClrW'(1 << ReadoutAw)) sl = ClrW'(1 << ReadoutAw);
+    sl = sl - ClrW'(1);
+    tl = ClrW'(1 << SynAw) - ClrW'(1);
+    l = '0;
+    if (clr_state_q) l = sl;
+    if (clr_table_q && tl > l) l = tl;
+    clr_last = l;
   end
 
   // ------------------------------------------------------------------------------------------
@@ -254,7 +259,7 @@ module sl_core
   logic        bus_go;
   logic [31:0] reg_rdata;
   logic        reg_wr_err;      // register write refused (range or busy)
-  logic [sl_pkg::ErrBits-1:0] reg_err_bits;
+  logic [sl_pkg::ErrBits-1:0] reg_err_bits, reg_err_all;
 
   assign wa       = bus_addr_i[20:2];
   assign syn_sel  = wa[18];
@@ -454,8 +459,8 @@ module sl_core
         endcase
       end
     end
-    if (reg_wr_err) reg_err_bits[sl_pkg::ErrBadValue] = 1'b1;
   end
+  assign reg_err_all = reg_err_bits | (reg_wr_err ? sl_pkg::ErrBits'(1 << sl_pkg::ErrBadValue) : '0);
 
   // ------------------------------------------------------------------------------------------
   // Sequential logic
@@ -473,7 +478,7 @@ module sl_core
     bus_win_rd   = 1'b0;
     if (bus_go) begin
       if (bus_addr_i[1:0] != 2'b00 || (bus_we_i && !bus_full_i)) bus_err_bits[sl_pkg::ErrBusAddr] = 1'b1;
-      else if (reg_sel) bus_err_bits = reg_err_bits;
+      else if (reg_sel) bus_err_bits = reg_err_all;
       else if (st_q != StWait) bus_err_bits[sl_pkg::ErrBusBusy] = 1'b1;
       else if (!idx_ok) bus_err_bits[sl_pkg::ErrBusAddr] = 1'b1;
       else if (bus_we_i) begin
@@ -492,7 +497,7 @@ module sl_core
 
   logic bus_reg_wr;  // a register write that is carried out
   assign bus_reg_wr = bus_go && reg_sel && bus_we_i && bus_full_i && (bus_addr_i[1:0] == 2'b00) &&
-                      (reg_err_bits == '0);
+                      (reg_err_all == '0);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

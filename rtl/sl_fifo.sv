@@ -1,7 +1,7 @@
 // sl_fifo — small first-word-fall-through FIFO in flip-flops (stream buffers of the core).
 module sl_fifo #(
-  parameter int unsigned Width = 32,
-  parameter int unsigned Aw    = 3   // depth 2^Aw
+  parameter int Width = 32,
+  parameter int Aw    = 3   // depth 2^Aw
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,

@@ -3,18 +3,18 @@
 package sl_pkg;
 
   // ---- Default maxima (the seed network's sizes, rounded up to powers of two) ----
-  localparam int unsigned DefInputAw   = 6;   // 64 input channels
-  localparam int unsigned DefNeuronAw  = 9;   // 512 neurons
-  localparam int unsigned DefSrcAw     = 10;  // sources (inputs + neurons) < 1024
-  localparam int unsigned DefDepthAw   = 5;   // D up to 32 ring slots
-  localparam int unsigned DefRowCapAw  = 8;   // row capacity up to 256
-  localparam int unsigned DefSynAw     = 17;  // 131072 synapse words
-  localparam int unsigned DefReadoutAw = 6;   // 64 readout scores
-  localparam int unsigned DefPopAw     = 3;   // 8 populations
+  localparam int DefInputAw   = 6;   // 64 input channels
+  localparam int DefNeuronAw  = 9;   // 512 neurons
+  localparam int DefSrcAw     = 10;  // sources (inputs + neurons) < 1024
+  localparam int DefDepthAw   = 5;   // D up to 32 ring slots
+  localparam int DefRowCapAw  = 8;   // row capacity up to 256
+  localparam int DefSynAw     = 17;  // 131072 synapse words
+  localparam int DefReadoutAw = 6;   // 64 readout scores
+  localparam int DefPopAw     = 3;   // 8 populations
 
   // Fixed widths of the spec (membrane 24, ring 32, score 40, leak 13 bits) are written out
   // where they are used; the step counter is 16 bits (t mod D is taken from it).
-  localparam int unsigned StepW  = 16;
+  localparam int StepW  = 16;
 
   // ---- Host bus: 21-bit byte addresses (19-bit word addresses) ----
   // Identification.
@@ -50,24 +50,24 @@ package sl_pkg;
   localparam logic [9:0] RegPopBase   = 10'h040;  // + 4*p: COUNT, LEAK, THRESHOLD, MODE
 
   // CTRL bits.
-  localparam int unsigned CtrlEnable     = 0;
-  localparam int unsigned CtrlClearState = 1;
-  localparam int unsigned CtrlClearTable = 2;
-  localparam int unsigned CtrlClearCount = 3;
+  localparam int CtrlEnable     = 0;
+  localparam int CtrlClearState = 1;
+  localparam int CtrlClearTable = 2;
+  localparam int CtrlClearCount = 3;
 
   // ERR bits (sticky, write 1 to clear).
-  localparam int unsigned ErrInProto  = 0;  // malformed input stream word (dropped, counted)
-  localparam int unsigned ErrBusAddr  = 1;  // unmapped / read-only / out-of-window / partial write
-  localparam int unsigned ErrBusBusy  = 2;  // config or memory access while the core is not idle
-  localparam int unsigned ErrBadValue = 3;  // refused value (illegal entry, register out of range)
-  localparam int unsigned ErrRingOvf  = 4;  // ring accumulator overflowed (fan-in bound broken)
-  localparam int unsigned ErrCfg      = 5;  // a step was requested with an inconsistent config
-  localparam int unsigned ErrBits     = 6;
+  localparam int ErrInProto  = 0;  // malformed input stream word (dropped, counted)
+  localparam int ErrBusAddr  = 1;  // unmapped / read-only / out-of-window / partial write
+  localparam int ErrBusBusy  = 2;  // config or memory access while the core is not idle
+  localparam int ErrBadValue = 3;  // refused value (illegal entry, register out of range)
+  localparam int ErrRingOvf  = 4;  // ring accumulator overflowed (fan-in bound broken)
+  localparam int ErrCfg      = 5;  // a step was requested with an inconsistent config
+  localparam int ErrBits     = 6;
 
   // POP MODE bits.
-  localparam int unsigned ModeResetSub = 0;
-  localparam int unsigned ModeSpiking  = 1;
-  localparam int unsigned ModeReadout  = 2;
+  localparam int ModeResetSub = 0;
+  localparam int ModeSpiking  = 1;
+  localparam int ModeReadout  = 2;
 
   // Stream words. Input: bit 31 = end of step (the word is exactly 32'h8000_0000), else an
   // event with channel in [15:0], payload in [23:16], bits [30:24] zero.

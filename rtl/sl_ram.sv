@@ -2,8 +2,8 @@
 // address collision), the shape yosys maps to block RAM. In simulation it starts zeroed and
 // can be preloaded from a $readmemh image named by the plusarg +<InitArg>=<file>.
 module sl_ram #(
-  parameter int unsigned Width = 32,
-  parameter int unsigned AddrW = 10,
+  parameter int Width = 32,
+  parameter int AddrW = 10,
   parameter              InitArg = "none"
 ) (
   input  logic             clk_i,
@@ -13,7 +13,7 @@ module sl_ram #(
   input  logic [AddrW-1:0] raddr_i,
   output logic [Width-1:0] rdata_o
 );
-  localparam int unsigned Words = 1 << AddrW;
+  localparam int Words = 1 << AddrW;
 
   logic [Width-1:0] mem [Words] /* verilator public_flat_rd */;
 

@@ -2,15 +2,15 @@
 // loading, rewiring, state and counters; an AXI4-Stream-style event input and spike output.
 module sl_top
 #(
-  parameter int unsigned InputAw   = sl_pkg::DefInputAw,
-  parameter int unsigned NeuronAw  = sl_pkg::DefNeuronAw,
-  parameter int unsigned SrcAw     = sl_pkg::DefSrcAw,
-  parameter int unsigned DepthAw   = sl_pkg::DefDepthAw,
-  parameter int unsigned RowCapAw  = sl_pkg::DefRowCapAw,
-  parameter int unsigned SynAw     = sl_pkg::DefSynAw,
-  parameter int unsigned ReadoutAw = sl_pkg::DefReadoutAw,
-  parameter int unsigned PopAw     = sl_pkg::DefPopAw,
-  parameter int unsigned BugMode   = 0
+  parameter int InputAw   = sl_pkg::DefInputAw,
+  parameter int NeuronAw  = sl_pkg::DefNeuronAw,
+  parameter int SrcAw     = sl_pkg::DefSrcAw,
+  parameter int DepthAw   = sl_pkg::DefDepthAw,
+  parameter int RowCapAw  = sl_pkg::DefRowCapAw,
+  parameter int SynAw     = sl_pkg::DefSynAw,
+  parameter int ReadoutAw = sl_pkg::DefReadoutAw,
+  parameter int PopAw     = sl_pkg::DefPopAw,
+  parameter int BugMode   = 0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
