@@ -69,6 +69,10 @@ static void help(void) {
 }
 
 /* Child: write the case, the C model's trace, then become sl_cosim. */
+/* Cases that rewrite entries at run time (over the bus and in the lockstep C model) differ
+ * from a plain `spikeline run` trace by design; the lockstep comparison judges them. */
+static int rewires(const rcase *c) { return !c->golden && c->seed % 5 == 0; }
+
 static void run_child(const rcase *c, const ropts *o, const char *dir) {
   char p_net[700], p_ev[700], p_ref[700], p_rtl[700], p_log[700], p_fst[700];
   snprintf(p_net, sizeof p_net, "%s/net.slm", dir);
@@ -131,7 +135,7 @@ static void run_child(const rcase *c, const ropts *o, const char *dir) {
     argv[k++] = jit;
   }
   if (c->seed % 7 == 0) argv[k++] = "--verify-load";
-  if (c->seed % 5 == 0) {
+  if (rewires(c)) {
     argv[k++] = "--rewire";
     argv[k++] = "3";
   }
@@ -297,7 +301,7 @@ int sl_cmd_regress(int argc, char **argv) {
     snprintf(b, sizeof b, "%s/rtl.slt", dir);
     snprintf(lg, sizeof lg, "%s/log.txt", dir);
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 0 && files_equal(a, b)) {
+    if (code == 0 && (rewires(c) || files_equal(a, b))) {
       c->state = 2;
       if (!o.keep) rm_case(dir);
     } else if (code == 0) {
