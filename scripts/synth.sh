@@ -15,11 +15,12 @@ yosys_run() { # name, top, extra sources, synth command
   local name=$1 top=$2 extra=$3 cmd=$4
   echo "== $name: yosys $cmd ($(date)) =="
   local t0=$SECONDS
-  yosys -l "$out/$name.log" -q -p "read_verilog -sv -DSYNTHESIS $srcs $extra; hierarchy -top $top; $cmd; tee -o $out/$name.stat stat" \
-    >/dev/null
-  echo "   $((SECONDS - t0)) s; cell summary:"
-  grep -E "Number of cells|LUT|FD|CARRY|RAMB|DSP|SB_LUT4|SB_DFF|SB_RAM|SB_MAC|SB_CARRY|SB_SPRAM" "$out/$name.stat" |
-    sed 's/^ */     /' | awk '{a[$0]++} END {for (k in a) print k}' | sort -k2 -n -r | head -40
+  yosys -l "$out/$name.log" -q -p "read_verilog -sv -DSYNTHESIS $srcs $extra; hierarchy -top $top; $cmd; tee -q -o $out/$name.stat stat" \
+    >/dev/null 2>&1 || { echo "yosys failed, see $out/$name.log" >&2; return 1; }
+  echo "   $((SECONDS - t0)) s; whole design ($out/$name.stat):"
+  # the totals: the hierarchy section of a hierarchical design, else the (single) flat module
+  if grep -q "design hierarchy" "$out/$name.stat"; then sed -n '/design hierarchy/,$p' "$out/$name.stat"
+  else cat "$out/$name.stat"; fi | grep -E "Number of cells|^ +[A-Z][A-Z0-9_]+ +[0-9]+$" | sed 's/^ */     /' || true
 }
 
 what=${1:-all}
