@@ -33,7 +33,8 @@ for c in tiny "$@"; do
       +sl_rowlen="$d/rowlen.hex" > "$d/vvp.log" 2>&1 || true
   t1=$(date +%s.%N)
   if cmp -s "$d/icarus.slt" "$d/cmodel.slt" && cmp -s "$d/icarus.slt" "$d/verilator.slt"; then
-    printf 'icarus: PASS %-6s %6d trace lines, %.1f s\n' "$c" "$(wc -l < "$d/icarus.slt")" "$(echo "$t1 - $t0" | bc)"
+    printf 'icarus: PASS %-6s %6d trace lines, %.1f s\n' "$c" "$(wc -l < "$d/icarus.slt")" \
+      "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
   else
     echo "icarus: FAIL $c: traces differ (see $d: icarus.slt cmodel.slt verilator.slt vvp.log)" >&2
     diff "$d/cmodel.slt" "$d/icarus.slt" | head -5 >&2 || true
