@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # setup.sh — install the Debian packages spikeline needs (idempotent; root or sudo).
 #
-#   scripts/setup.sh            core set: build, tests, RTL simulation, SystemC, audio, HDF5
-#   scripts/setup.sh --all      also the open synthesis flow, speech synthesis and plotting
+#   scripts/setup.sh            core set: build, tests, RTL simulation, SystemC, audio, HDF5,
+#                               speech synthesis (the tests synthesise the `ci` corpus)
+#   scripts/setup.sh --all      also the open synthesis flow and optional Python tools
 #   scripts/setup.sh --check    list what is missing and exit 1 if anything is
 #
 # Only packages that are not installed yet are fetched, so a second run costs ~1 s.
@@ -10,9 +11,10 @@ set -euo pipefail
 
 core=(build-essential cmake pkg-config check libsndfile1-dev libkissfft-dev
       libhdf5-dev hdf5-tools verilator iverilog libsystemc-dev
-      clang libclang-rt-14-dev gnuplot-nox flac)
-extra=(yosys nextpnr-ice40 fpga-icestorm espeak-ng flite festival festvox-kallpc16k
-       festvox-kdlpc16k festvox-us-slt-hts sox libsox-fmt-all python3-numpy python3-torch)
+      clang libclang-rt-14-dev gnuplot-nox flac
+      python3 espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k
+      festvox-us-slt-hts sox libsox-fmt-all)
+extra=(yosys nextpnr-ice40 fpga-icestorm python3-numpy python3-torch)
 
 want=("${core[@]}")
 check_only=0

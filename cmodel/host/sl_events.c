@@ -177,9 +177,12 @@ sl_status sl_events_load(const char *path, sl_eventset *es, sl_err *err) {
   memset(es, 0, sizeof *es);
   sl_status s = sl_read_file(path, &buf, &len, err);
   if (s) return s;
-  if (memchr(buf, '\0', len)) {
+  const uint8_t *nul = memchr(buf, '\0', len);
+  if (nul) {
+    uint32_t line = 1;
+    for (const uint8_t *p = buf; p < nul; p++) line += *p == '\n';
     free(buf);
-    return sl_err_set(err, SL_ERR_PARSE, "%s: binary data in a text event file", path);
+    return sl_err_set(err, SL_ERR_PARSE, "%s:%u: binary data (a NUL byte) in a text event file", path, line);
   }
   char *text = realloc(buf, len + 1);
   if (!text) {

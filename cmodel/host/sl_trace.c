@@ -115,6 +115,10 @@ sl_status sl_trace_load(const char *path, sl_trace *tr, sl_err *err) {
       continue;
     }
     if (!strncmp(line, "sample ", 7)) {
+      if (in_sample) {
+        s = sl_err_set(err, SL_ERR_PARSE, "%s:%u: sample line before the previous sample's decision line", path, lineno);
+        break;
+      }
       if (tr->n_samples == cap_s) {
         cap_s = cap_s ? 2 * cap_s : 16;
         sl_trace_sample *ns = realloc(tr->samples, cap_s * sizeof *ns);
@@ -160,6 +164,12 @@ sl_status sl_trace_load(const char *path, sl_trace *tr, sl_err *err) {
     }
     if (sscanf(line, "%u %u%n", &a, &b, &consumed) != 2 || line[consumed] || a >= tr->steps || b >= tr->n_neurons) {
       s = sl_err_set(err, SL_ERR_PARSE, "%s:%u: expected '<step> <neuron>' in range", path, lineno);
+      break;
+    }
+    if (sm->count && (a < tr->spk[tr->n_spikes - 1].step ||
+                      (a == tr->spk[tr->n_spikes - 1].step && b <= tr->spk[tr->n_spikes - 1].neuron))) {
+      s = sl_err_set(err, SL_ERR_PARSE, "%s:%u: spike '%u %u' not after the previous one (order: step, then neuron)",
+                     path, lineno, a, b);
       break;
     }
     if (tr->n_spikes == cap_p) {

@@ -1,0 +1,118 @@
+/* cmd_features.c — `spikeline features`: log-mel features of a Heidelberg Digits directory
+ * into a feature cache (.slf), skipped when the cache is already up to date. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "sl_cli.h"
+#include "sl_fe.h"
+#include "sl_fe_cache.h"
+#include "sl_fe_hd.h"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void usage(void) {
+  puts("usage: spikeline features CORPUS_DIR -o CACHE.slf [--force] [--mix-stereo] [-q]\n\n"
+       "Reads a Heidelberg Digits directory (audio/*.flac + train/test[/validation]_filenames.txt;\n"
+       "the real corpus or one from scripts/corpus/synth_corpus.py), computes the seed's log-mel\n"
+       "features (20,510 Hz, 25 ms Hann, 10 ms hop, 512-point FFT, 40 Slaney mel bands, dB\n"
+       "relative to the utterance maximum floored at -80, 80 frames, (dB + 80) * 0.0198) and\n"
+       "writes them with labels, speakers, splits and names to CACHE (docs/formats-features.md).\n"
+       "Nothing is recomputed when CACHE already holds this corpus with these parameters.\n\n"
+       "  -o FILE        the cache to write (atomically)\n"
+       "  --force        recompute even when CACHE is up to date\n"
+       "  --mix-stereo   average the channels of multi-channel files instead of refusing them\n"
+       "  -q             no progress lines");
+}
+
+int sl_cmd_features(int argc, char **argv) {
+  if (sl_cli_wants_help(argc, argv)) {
+    usage();
+    return 0;
+  }
+  const char *dir = NULL, *out = NULL;
+  int force = 0, quiet = 0;
+  sl_fe_params p;
+  sl_fe_params_default(&p);
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+    else if (!strcmp(argv[i], "--force")) force = 1;
+    else if (!strcmp(argv[i], "--mix-stereo")) p.mix_stereo = 1;
+    else if (!strcmp(argv[i], "-q")) quiet = 1;
+    else if (argv[i][0] != '-' && !dir) dir = argv[i];
+    else {
+      sl_cli_error("features", "unexpected argument '%s' (see --help)", argv[i]);
+      return 2;
+    }
+  }
+  if (!dir || !out) {
+    sl_cli_error("features", "need CORPUS_DIR and -o CACHE (see --help)");
+    return 2;
+  }
+  sl_err err;
+  sl_fe_hd hd;
+  if (sl_fe_hd_open(dir, &hd, &err) != SL_OK) {
+    sl_cli_error("features", "%s", err.msg);
+    return 1;
+  }
+  uint64_t key = sl_fe_hd_key(&hd), ph = sl_fe_params_hash(&p);
+  sl_fe_cache c;
+  if (!force && sl_fe_cache_peek(out, &c, NULL) == SL_OK && c.corpus_key == key &&
+      c.params_hash == ph && c.n == hd.n && c.n_frames == p.n_frames && c.n_mels == p.n_mels) {
+    if (!quiet) printf("%s: up to date (%u utterances)\n", out, c.n);
+    sl_fe_hd_free(&hd);
+    return 0;
+  }
+  sl_fe *fe = sl_fe_open(&p, &err);
+  if (!fe || sl_fe_cache_alloc(&c, (uint32_t)hd.n, (uint16_t)p.n_frames, (uint16_t)p.n_mels, &err) != SL_OK) {
+    sl_cli_error("features", "%s", err.msg);
+    sl_fe_close(fe);
+    sl_fe_hd_free(&hd);
+    return 1;
+  }
+  c.params_hash = ph;
+  c.corpus_key = key;
+  int rc = 0;
+  double t0 = now_s(), last = t0, audio_s = 0.0;
+  size_t cut = 0;
+  for (size_t i = 0; i < hd.n; i++) {
+    char path[1200];
+    sl_fe_info info;
+    if (sl_fe_file_features(fe, sl_fe_hd_path(&hd, i, path, sizeof path),
+                            c.feat + i * (size_t)p.n_frames * p.n_mels, &info, &err) != SL_OK) {
+      sl_cli_error("features", "%s", err.msg);
+      rc = 1;
+      break;
+    }
+    audio_s += info.seconds;
+    if (info.seconds > p.n_frames * (double)p.hop / p.sample_rate) cut++;
+    c.label[i] = hd.e[i].label;
+    c.speaker[i] = hd.e[i].speaker;
+    c.split[i] = hd.e[i].split;
+    snprintf(c.name[i], SL_FE_CACHE_NAME, "%s", hd.e[i].name);
+    double t = now_s();
+    if (!quiet && (t - last > 1.0 || i + 1 == hd.n)) {
+      last = t;
+      double el = t - t0;
+      fprintf(stderr, "features: %zu/%zu (%.0f %%)  %.1f s elapsed, ETA %.0f s\n", i + 1, hd.n,
+              100.0 * (double)(i + 1) / (double)hd.n, el, el / (double)(i + 1) * (double)(hd.n - i - 1));
+    }
+  }
+  double el = now_s() - t0;
+  if (rc == 0 && sl_fe_cache_save(out, &c, &err) != SL_OK) {
+    sl_cli_error("features", "%s", err.msg);
+    rc = 1;
+  }
+  if (rc == 0 && !quiet)
+    printf("%s: %zu utterances (%.1f s of audio, %zu longer than %d frames and cut) in %.2f s: "
+           "%.0f utterances/s, 1 thread\n",
+           out, hd.n, audio_s, cut, p.n_frames, el, (double)hd.n / (el > 0 ? el : 1e-9));
+  sl_fe_cache_free(&c);
+  sl_fe_close(fe);
+  sl_fe_hd_free(&hd);
+  return rc;
+}

@@ -1,0 +1,86 @@
+/* sl_fe.h — the audio front end: read FLAC/WAV, resample, and compute the seed's log-mel
+ * features (docs/data.md §2). One handle holds the FFT plan, the filterbank, the resampler
+ * table and the last error message; it is not shared between threads.
+ *
+ * Features are float [n_frames][n_mels] (time-major), values in [0, 80 * scale] with the
+ * default scale 0.0198: 0 is the -80 dB floor (and padding), 1.584 the utterance maximum. */
+#ifndef SL_FE_H
+#define SL_FE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sl_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+  int32_t sample_rate;   /* analysis rate, Hz (20510: a 25 ms window is 512 samples) */
+  int32_t n_fft;         /* FFT size (512) */
+  int32_t win_length;    /* periodic Hann window length, <= n_fft (512) */
+  int32_t hop;           /* hop in samples (205 = 10 ms) */
+  int32_t n_mels;        /* mel bands, Slaney scale and area normalisation, 0 .. rate/2 (40) */
+  int32_t n_frames;      /* frames kept / zero-padded to (80) */
+  float preemph;         /* pre-emphasis coefficient (0.95) */
+  float top_db;          /* floor below the utterance maximum, dB (80) */
+  float scale;           /* (dB + top_db) * scale = feature (0.0198) */
+  int32_t min_rate;      /* input rates below this are refused (16000); others are resampled */
+  int32_t mix_stereo;    /* 0: refuse multi-channel files (default); 1: average the channels */
+} sl_fe_params;
+
+/* The seed's recipe (the values in parentheses above). */
+void sl_fe_params_default(sl_fe_params *p);
+/* 64-bit FNV-1a of the parameters' canonical text; keys the feature cache. */
+uint64_t sl_fe_params_hash(const sl_fe_params *p);
+/* Largest feature value: top_db * scale (1.584 by default). */
+float sl_fe_feature_max(const sl_fe_params *p);
+
+typedef struct sl_fe sl_fe;
+
+/* Make a handle; NULL and a message in err when a parameter is out of range or memory runs
+ * out. The parameters are copied. */
+sl_fe *sl_fe_open(const sl_fe_params *p, sl_err *err);
+void sl_fe_close(sl_fe *fe);   /* NULL is harmless */
+const sl_fe_params *sl_fe_get_params(const sl_fe *fe);
+
+/* What a file held before resampling. */
+typedef struct {
+  int32_t rate;          /* the file's sample rate, Hz */
+  int32_t channels;
+  int64_t frames;        /* frames in the file */
+  double seconds;        /* frames / rate */
+  int32_t frames_used;   /* feature frames computed from audio (the rest is padding) */
+} sl_fe_info;
+
+/* Read a whole audio file (any format libsndfile reads: FLAC, WAV, ...) as mono float in
+ * [-1, 1) at the handle's analysis rate. *out is malloc'ed, the caller frees it. Errors
+ * name the file: empty, unreadable or corrupt, truncated, multi-channel (unless
+ * mix_stereo), rate below min_rate, no samples, longer than 10 minutes. */
+sl_status sl_fe_read_audio(sl_fe *fe, const char *path, float **out, size_t *n,
+                           sl_fe_info *info, sl_err *err);
+
+/* Resample mono audio from rate_in to the handle's rate. *out is malloc'ed. */
+sl_status sl_fe_resample(sl_fe *fe, const float *x, size_t n, int32_t rate_in,
+                         float **out, size_t *n_out, sl_err *err);
+
+/* Features of mono audio already at the handle's rate: out[n_frames * n_mels].
+ * *frames_used (may be NULL) gets the number of frames computed from audio. An all-zero
+ * signal is refused (SL_ERR_RANGE): it has no maximum to be relative to. */
+sl_status sl_fe_features(sl_fe *fe, const float *x, size_t n, float *out,
+                         int32_t *frames_used, sl_err *err);
+
+/* read_audio + features. info may be NULL. */
+sl_status sl_fe_file_features(sl_fe *fe, const char *path, float *out, sl_fe_info *info,
+                              sl_err *err);
+
+/* The mel filterbank the handle uses: weights[n_mels][n_fft/2 + 1] (read-only). */
+const float *sl_fe_filterbank(const sl_fe *fe);
+/* Slaney mel scale: Hz -> mel and back (linear below 1 kHz, logarithmic above). */
+double sl_fe_hz_to_mel(double hz);
+double sl_fe_mel_to_hz(double mel);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

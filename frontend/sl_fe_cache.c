@@ -1,0 +1,198 @@
+/* sl_fe_cache.c — writing and reading the feature cache (.slf). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sl_atomic.h"
+#include "sl_crc32.h"
+#include "sl_fe_cache.h"
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
+static void put64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i)); }
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t get32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint64_t get64(const uint8_t *p) { return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32; }
+
+static uint64_t body_size(uint64_t n, uint64_t frames, uint64_t mels) {
+  return n * (frames * mels * 4 + 2 + 2 + 1 + SL_FE_CACHE_NAME);
+}
+
+sl_status sl_fe_cache_alloc(sl_fe_cache *c, uint32_t n, uint16_t n_frames, uint16_t n_mels,
+                            sl_err *err) {
+  memset(c, 0, sizeof *c);
+  c->n = n;
+  c->n_frames = n_frames;
+  c->n_mels = n_mels;
+  size_t m = n ? n : 1;
+  c->feat = calloc(m * n_frames * n_mels, sizeof(float));
+  c->label = calloc(m, sizeof(uint16_t));
+  c->speaker = calloc(m, sizeof(uint16_t));
+  c->split = calloc(m, 1);
+  c->name = calloc(m, SL_FE_CACHE_NAME);
+  if (!c->feat || !c->label || !c->speaker || !c->split || !c->name) {
+    sl_fe_cache_free(c);
+    return sl_err_set(err, SL_ERR_NOMEM, "feature cache: out of memory for %u samples", n);
+  }
+  return SL_OK;
+}
+
+void sl_fe_cache_free(sl_fe_cache *c) {
+  if (!c) return;
+  free(c->feat);
+  free(c->label);
+  free(c->speaker);
+  free(c->split);
+  free(c->name);
+  c->feat = NULL;
+  c->label = c->speaker = NULL;
+  c->split = NULL;
+  c->name = NULL;
+}
+
+/* write len bytes and fold them into the CRC */
+static int wr(FILE *f, const void *p, size_t len, uint32_t *crc) {
+  *crc = sl_crc32(*crc, p, len);
+  return fwrite(p, 1, len, f) == len;
+}
+
+sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err) {
+  sl_afile a;
+  sl_status s = sl_afile_open(&a, path, err);
+  if (s != SL_OK) return s;
+  uint8_t h[SL_FE_CACHE_HEADER] = {0}, buf[4096];
+  uint32_t crc = 0;
+  int ok = fwrite(h, 1, sizeof h, a.f) == sizeof h;   /* placeholder, rewritten below */
+  size_t nf = (size_t)c->n * c->n_frames * c->n_mels;
+  for (size_t i = 0; ok && i < nf;) {
+    size_t k = 0;
+    for (; k < sizeof buf / 4 && i < nf; k++, i++) {
+      uint32_t u;
+      memcpy(&u, &c->feat[i], 4);
+      put32(buf + 4 * k, u);
+    }
+    ok = wr(a.f, buf, 4 * k, &crc);
+  }
+  for (uint32_t i = 0; ok && i < c->n; i++) put16(buf, c->label[i]), ok = wr(a.f, buf, 2, &crc);
+  for (uint32_t i = 0; ok && i < c->n; i++) put16(buf, c->speaker[i]), ok = wr(a.f, buf, 2, &crc);
+  if (ok && c->n) ok = wr(a.f, c->split, c->n, &crc);
+  for (uint32_t i = 0; ok && i < c->n; i++) {
+    memset(buf, 0, SL_FE_CACHE_NAME);
+    strncpy((char *)buf, c->name[i], SL_FE_CACHE_NAME - 1);
+    ok = wr(a.f, buf, SL_FE_CACHE_NAME, &crc);
+  }
+  memcpy(h, SL_FE_CACHE_MAGIC, 4);
+  put16(h + 4, SL_FE_CACHE_VERSION);
+  put16(h + 6, 0);
+  put32(h + 8, c->n);
+  put16(h + 12, c->n_frames);
+  put16(h + 14, c->n_mels);
+  put64(h + 16, c->params_hash);
+  put64(h + 24, c->corpus_key);
+  put32(h + 32, crc);
+  put32(h + 36, SL_FE_CACHE_NAME);
+  put64(h + 40, SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels));
+  if (ok) ok = fseek(a.f, 0, SEEK_SET) == 0 && fwrite(h, 1, sizeof h, a.f) == sizeof h;
+  if (!ok) {
+    sl_afile_abort(&a);
+    return sl_err_set(err, SL_ERR_IO, "%s: write failed", path);
+  }
+  return sl_afile_commit(&a, err);
+}
+
+static sl_status read_header(FILE *f, const char *path, sl_fe_cache *c, uint32_t *crc,
+                             uint64_t *fsize, sl_err *err) {
+  uint8_t h[SL_FE_CACHE_HEADER];
+  if (fread(h, 1, sizeof h, f) != sizeof h)
+    return sl_err_set(err, SL_ERR_TRUNCATED, "%s: shorter than a feature-cache header", path);
+  if (memcmp(h, SL_FE_CACHE_MAGIC, 4))
+    return sl_err_set(err, SL_ERR_MAGIC, "%s: not a spikeline feature cache (bad magic)", path);
+  if (get16(h + 4) != SL_FE_CACHE_VERSION)
+    return sl_err_set(err, SL_ERR_VERSION,
+                      "%s: feature cache version %u, this build reads %d; re-run `spikeline features`",
+                      path, get16(h + 4), SL_FE_CACHE_VERSION);
+  memset(c, 0, sizeof *c);
+  c->n = get32(h + 8);
+  c->n_frames = get16(h + 12);
+  c->n_mels = get16(h + 14);
+  c->params_hash = get64(h + 16);
+  c->corpus_key = get64(h + 24);
+  *crc = get32(h + 32);
+  *fsize = get64(h + 40);
+  if (get32(h + 36) != SL_FE_CACHE_NAME || c->n_frames == 0 || c->n_mels == 0)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: bad header fields", path);
+  for (int i = 48; i < SL_FE_CACHE_HEADER; i++)
+    if (h[i]) return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header bytes not zero", path);
+  if (*fsize != SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels))
+    return sl_err_set(err, SL_ERR_SIZE, "%s: header size field disagrees with its counts", path);
+  return SL_OK;
+}
+
+sl_status sl_fe_cache_peek(const char *path, sl_fe_cache *c, sl_err *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
+  uint32_t crc;
+  uint64_t fsize;
+  sl_status s = read_header(f, path, c, &crc, &fsize, err);
+  fclose(f);
+  return s;
+}
+
+sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
+  memset(c, 0, sizeof *c);
+  FILE *f = fopen(path, "rb");
+  if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
+  uint32_t want_crc, crc = 0;
+  uint64_t fsize;
+  sl_fe_cache hdr;
+  sl_status s = read_header(f, path, &hdr, &want_crc, &fsize, err);
+  if (s != SL_OK) goto out;
+  if (fseek(f, 0, SEEK_END) != 0 || (uint64_t)ftell(f) != fsize) {
+    s = sl_err_set(err, fsize > (uint64_t)ftell(f) ? SL_ERR_TRUNCATED : SL_ERR_SIZE,
+                   "%s: %ld bytes, header says %llu; re-run `spikeline features`", path, ftell(f),
+                   (unsigned long long)fsize);
+    goto out;
+  }
+  fseek(f, SL_FE_CACHE_HEADER, SEEK_SET);
+  size_t body = (size_t)(fsize - SL_FE_CACHE_HEADER);
+  uint8_t *b = malloc(body ? body : 1);
+  if (!b) {
+    s = sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
+    goto out;
+  }
+  if (fread(b, 1, body, f) != body) {
+    free(b);
+    s = sl_err_set(err, SL_ERR_IO, "%s: read error", path);
+    goto out;
+  }
+  crc = sl_crc32(0, b, body);
+  if (crc != want_crc) {
+    free(b);
+    s = sl_err_set(err, SL_ERR_CRC, "%s: CRC mismatch (file damaged); re-run `spikeline features`", path);
+    goto out;
+  }
+  s = sl_fe_cache_alloc(c, hdr.n, hdr.n_frames, hdr.n_mels, err);
+  if (s == SL_OK) {
+    c->params_hash = hdr.params_hash;
+    c->corpus_key = hdr.corpus_key;
+    size_t nf = (size_t)c->n * c->n_frames * c->n_mels;
+    const uint8_t *p = b;
+    for (size_t i = 0; i < nf; i++, p += 4) {
+      uint32_t u = get32(p);
+      memcpy(&c->feat[i], &u, 4);
+    }
+    for (uint32_t i = 0; i < c->n; i++, p += 2) c->label[i] = get16(p);
+    for (uint32_t i = 0; i < c->n; i++, p += 2) c->speaker[i] = get16(p);
+    memcpy(c->split, p, c->n);
+    p += c->n;
+    for (uint32_t i = 0; i < c->n; i++, p += SL_FE_CACHE_NAME) {
+      memcpy(c->name[i], p, SL_FE_CACHE_NAME);
+      c->name[i][SL_FE_CACHE_NAME - 1] = '\0';
+    }
+  }
+  free(b);
+out:
+  fclose(f);
+  return s;
+}

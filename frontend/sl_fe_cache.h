@@ -1,0 +1,45 @@
+/* sl_fe_cache.h — the feature cache (.slf, docs/formats-features.md): features of a whole
+ * corpus with labels, speakers, splits and names, keyed by the corpus and the front-end
+ * parameters so that training does not recompute them. Little-endian, CRC-checked. */
+#ifndef SL_FE_CACHE_H
+#define SL_FE_CACHE_H
+
+#include <stdint.h>
+#include "sl_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SL_FE_CACHE_MAGIC "SLFC"
+#define SL_FE_CACHE_VERSION 1
+#define SL_FE_CACHE_HEADER 64
+#define SL_FE_CACHE_NAME 64
+
+typedef struct {
+  uint32_t n;                  /* samples */
+  uint16_t n_frames, n_mels;
+  uint64_t params_hash;        /* sl_fe_params_hash of the front end that made them */
+  uint64_t corpus_key;         /* sl_fe_hd_key of the corpus they came from */
+  float *feat;                 /* [n][n_frames][n_mels] */
+  uint16_t *label;             /* [n] */
+  uint16_t *speaker;           /* [n] */
+  uint8_t *split;              /* [n] SL_FE_TRAIN / SL_FE_TEST / | SL_FE_VALID */
+  char (*name)[SL_FE_CACHE_NAME]; /* [n] NUL-terminated basenames */
+} sl_fe_cache;
+
+/* Allocate arrays for n samples (zeroed). Free with sl_fe_cache_free. */
+sl_status sl_fe_cache_alloc(sl_fe_cache *c, uint32_t n, uint16_t n_frames, uint16_t n_mels,
+                            sl_err *err);
+void sl_fe_cache_free(sl_fe_cache *c);
+/* Write atomically (temp file + rename). */
+sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err);
+/* Read and check everything (magic, version, sizes, CRC). */
+sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err);
+/* Read only the header fields (arrays stay NULL); for "is the cache up to date?". */
+sl_status sl_fe_cache_peek(const char *path, sl_fe_cache *c, sl_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

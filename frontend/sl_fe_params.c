@@ -1,0 +1,35 @@
+/* sl_fe_params.c — the front end's parameters: the seed's defaults, validation and the hash
+ * that keys the feature cache. */
+#include <stdio.h>
+#include "sl_fe.h"
+
+void sl_fe_params_default(sl_fe_params *p) {
+  p->sample_rate = 20510;
+  p->n_fft = 512;
+  p->win_length = 512;
+  p->hop = 205;
+  p->n_mels = 40;
+  p->n_frames = 80;
+  p->preemph = 0.95f;
+  p->top_db = 80.0f;
+  p->scale = 0.0198f;   /* the seed loader's 0.00099 * 20 */
+  p->min_rate = 16000;
+  p->mix_stereo = 0;
+}
+
+float sl_fe_feature_max(const sl_fe_params *p) { return p->top_db * p->scale; }
+
+uint64_t sl_fe_params_hash(const sl_fe_params *p) {
+  /* mix_stereo and min_rate decide which files are accepted, not the features: left out */
+  char text[256];
+  int n = snprintf(text, sizeof text,
+                   "sl-fe 1 rate %d fft %d win %d hop %d mels %d frames %d pre %.6g top %.6g scale %.6g",
+                   p->sample_rate, p->n_fft, p->win_length, p->hop, p->n_mels, p->n_frames,
+                   (double)p->preemph, (double)p->top_db, (double)p->scale);
+  uint64_t h = 14695981039346656037ull;
+  for (int i = 0; i < n && i < (int)sizeof text; i++) {
+    h ^= (unsigned char)text[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}

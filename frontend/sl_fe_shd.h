@@ -1,0 +1,50 @@
+/* sl_fe_shd.h — Spiking Heidelberg Digits (SHD) files: the real HDF5 layout (ragged float16
+ * spikes/times in seconds, uint16 spikes/units 0..699, labels, extra/speaker), a reader, a
+ * writer of the same layout, and binning to dt steps with optional channel pooling. */
+#ifndef SL_FE_SHD_H
+#define SL_FE_SHD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sl_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SL_FE_SHD_UNITS 700
+
+typedef struct {
+  uint32_t n;          /* samples */
+  uint64_t *off;       /* [n + 1]: sample i's spikes are [off[i], off[i+1]) */
+  float *times;        /* [off[n]] seconds (float16 in the file) */
+  uint16_t *units;     /* [off[n]] */
+  uint16_t *label;     /* [n] */
+  uint16_t *speaker;   /* [n] */
+} sl_fe_shd;
+
+/* Allocate for n samples and total spikes (zeroed; off all 0). */
+sl_status sl_fe_shd_alloc(sl_fe_shd *s, uint32_t n, uint64_t total, sl_err *err);
+void sl_fe_shd_free(sl_fe_shd *s);
+/* Read an SHD file. Errors name the file and the missing or malformed dataset. */
+sl_status sl_fe_shd_read(const char *path, sl_fe_shd *s, sl_err *err);
+/* Write the SHD layout atomically; times are stored as IEEE half floats (rounded). Also
+ * writes extra/keys (the 20 class names). */
+sl_status sl_fe_shd_write(const char *path, const sl_fe_shd *s, sl_err *err);
+
+/* Bin sample i: out[n_steps][ceil(n_units / pool)] (overwritten) gets the number of spikes
+ * of unit u at time t in step floor(t / dt), channel u / pool; spikes at or after
+ * n_steps * dt are dropped (*dropped counts them, may be NULL). A unit >= n_units is an
+ * error. The DCLS recipe: dt 0.01, n_units 700, pool 5 -> 140 channels. */
+sl_status sl_fe_shd_bin(const sl_fe_shd *s, uint32_t i, double dt, uint32_t n_steps,
+                        uint32_t n_units, uint32_t pool, float *out, uint64_t *dropped,
+                        sl_err *err);
+
+/* IEEE 754 binary16 conversions (round to nearest even), as the file stores times. */
+uint16_t sl_fe_half_from_float(float f);
+float sl_fe_half_to_float(uint16_t h);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

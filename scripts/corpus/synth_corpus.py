@@ -1,0 +1,408 @@
+#!/usr/bin/env python3
+"""synth_corpus.py — synthesise a spoken-digit corpus in the Heidelberg Digits (HD) layout.
+
+Writes, under OUT:
+  audio/lang-{english|german}_speaker-NN_trial-T_digit-D.flac   48 kHz, 16-bit, mono
+  train_filenames.txt, test_filenames.txt      the HD split rule (basenames, one a line)
+  validation_filenames.txt                     a subset of train, from training speakers
+  speaker_db.json                              per speaker: gender, age, body height + voice
+  corpus.json                                  size, seed, counts, generator version
+
+Speakers are identities (engine, accent/voice, variant, pitch, speed, formant scaling) of
+espeak-ng, flite and festival; every utterance gets jitter (pitch, tempo, formant), the same
+band limits for all engines, optional reverb, a gain and a full-band low noise floor, and is
+resampled once to 48 kHz. Test speakers 4 and 5 use base voices no training speaker uses.
+
+Deterministic from --seed (every random choice comes from a SHA-256 of the seed and the
+utterance's name; sox runs with -R). Parallel (-j). Resumable: finished files are skipped,
+and every file is written to a temporary name in the same directory and renamed, so a
+killed run never leaves a truncated FLAC.
+
+Needs python3 (stdlib only), espeak-ng, flite, festival (+ festvox-kallpc16k,
+festvox-kdlpc16k, festvox-us-slt-hts), sox. Run with --help for the options.
+"""
+import argparse
+import hashlib
+import json
+import math
+import multiprocessing as mp
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+GEN_VERSION = 2
+SIZES = {  # trials per (speaker, language, digit); 12 speakers x 20 classes x trials
+    "ci": 4,        # 960 files
+    "default": 17,  # 4,080 files
+    "full": 43,     # 10,320 files (HD has 10,420)
+}
+RATE = 48000
+WORK_RATE = 22050
+WORDS = {
+    "english": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+    "german": ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"],
+}
+# German as an English-only engine reads it: respellings ("an English speaker with an accent").
+# (flite spells out letter clusters it cannot pronounce, e.g. "tsvy" -> "T S V Y": avoid them)
+GERMAN_RESPELT = ["nool", "eyns", "zvai", "dry", "feer", "foonf", "zex", "zeeben", "ocht", "noyn"]
+TEST_SPEAKERS = (4, 5)
+
+# One speaker = one identity. engine/base: what the engine is asked for; pitch/speed: the
+# engine's own controls (espeak -p/-s; flite f0 mean Hz / duration stretch; festival
+# duration stretch); formant: vocal-tract scaling applied by sox; semis: a fixed pitch
+# offset in semitones applied by sox. Base voices of speakers 4 and 5 (flite rms, festival
+# ked_diphone) are used by no training speaker.
+SPEAKERS = [
+    dict(id=0, gender="female", age=27, height=168, engine="espeak", base="en-us", de="de", variant="f2", pitch=62, speed=165, formant=1.06, semis=0.0),
+    dict(id=1, gender="male", age=34, height=181, engine="espeak", base="en-gb", de="de", variant="m3", pitch=40, speed=160, formant=0.96, semis=-1.0),
+    dict(id=2, gender="female", age=24, height=163, engine="flite", base="slt", pitch=185, speed=1.00, formant=1.00, semis=0.0),
+    dict(id=3, gender="male", age=41, height=178, engine="festival", base="kal_diphone", pitch=0, speed=1.00, formant=0.97, semis=-1.0),
+    dict(id=4, gender="male", age=30, height=183, engine="flite", base="rms", pitch=105, speed=1.00, formant=1.00, semis=0.0),
+    dict(id=5, gender="male", age=52, height=175, engine="festival", base="ked_diphone", pitch=0, speed=1.00, formant=1.02, semis=0.0),
+    dict(id=6, gender="female", age=22, height=160, engine="espeak", base="en-029", de="de", variant="f4", pitch=70, speed=170, formant=1.10, semis=1.0),
+    dict(id=7, gender="male", age=45, height=186, engine="flite", base="awb", pitch=110, speed=1.00, formant=0.95, semis=0.0),
+    dict(id=8, gender="female", age=31, height=170, engine="festival", base="cmu_us_slt_arctic_hts", pitch=0, speed=1.00, formant=1.03, semis=0.0),
+    dict(id=9, gender="female", age=26, height=165, engine="flite", base="kal16", pitch=190, speed=0.95, formant=1.16, semis=4.0),
+    dict(id=10, gender="male", age=38, height=179, engine="espeak", base="en-gb-x-rp", de="de", variant="m5", pitch=35, speed=150, formant=0.93, semis=-2.0),
+    dict(id=11, gender="female", age=29, height=172, engine="espeak", base="en-us-nyc", de="de", variant="f3", pitch=58, speed=175, formant=1.08, semis=2.0),
+]
+
+
+def rng_for(*parts):
+    """A random.Random seeded from a SHA-256 of the parts (stable across runs and hosts)."""
+    h = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
+    return random.Random(int.from_bytes(h[:8], "little"))
+
+
+def basename(lang, spk, trial, digit):
+    return f"lang-{lang}_speaker-{spk:02d}_trial-{trial}_digit-{digit}.flac"
+
+
+def run(cmd, inp=None):
+    """Run a command; raise with its stderr on failure."""
+    p = subprocess.run(cmd, input=inp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed ({p.returncode}): {p.stderr.decode(errors='replace').strip()[:400]}")
+    return p.stdout
+
+
+def tmp_name(path):
+    d, b = os.path.split(path)
+    return os.path.join(d, f".tmp-{os.getpid()}-{b}")
+
+
+def wav_frames(path):
+    """Frames and rate of a PCM WAV written by sox (parses the RIFF chunks)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise RuntimeError(f"{path}: not a WAV file")
+    pos, rate, block = 12, None, None
+    while pos + 8 <= len(data):
+        cid, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
+        if cid == b"fmt ":
+            rate = int.from_bytes(data[pos + 12:pos + 16], "little")
+            block = int.from_bytes(data[pos + 20:pos + 22], "little")
+        elif cid == b"data":
+            return min(size, len(data) - pos - 8) // block, rate
+        pos += 8 + size + (size & 1)
+    raise RuntimeError(f"{path}: no data chunk")
+
+
+# ---------------------------------------------------------------- stage 1: raw words
+def raw_path(work, spk, lang, digit, k):
+    return os.path.join(work, "raw", f"s{spk:02d}-{lang}-{digit}-{k}.wav")
+
+
+def engine_params(seed, spk, lang, digit, k):
+    """Engine-level jitter of variant k of one word."""
+    s = SPEAKERS[spk]
+    r = rng_for(seed, "engine", spk, lang, digit, k)
+    if s["engine"] == "espeak":
+        return dict(pitch=max(0, min(99, s["pitch"] + r.randint(-8, 8))),
+                    speed=int(s["speed"] * r.uniform(0.92, 1.08)))
+    if s["engine"] == "flite":
+        return dict(pitch=s["pitch"] * r.uniform(0.92, 1.08), speed=s["speed"] * r.uniform(0.92, 1.08))
+    return dict(speed=s["speed"] * r.uniform(0.92, 1.08))
+
+
+def clean_raw(src, dst):
+    """Normalise, trim leading/trailing silence, bring every engine to one working rate
+    (22,050 Hz: the effects run there, ~3x cheaper than at 48 kHz)."""
+    tmp = tmp_name(dst)
+    run(["sox", "-R", src, "-b", "16", tmp, "norm", "-3",
+         "silence", "1", "0.01", "0.5%", "reverse", "silence", "1", "0.01", "0.5%", "reverse",
+         "rate", "-v", str(WORK_RATE)])
+    os.replace(tmp, dst)
+
+
+def make_raw_espeak_flite(job):
+    seed, work, spk, lang, digit, k = job
+    dst = raw_path(work, spk, lang, digit, k)
+    if os.path.exists(dst):
+        return 1
+    s = SPEAKERS[spk]
+    p = engine_params(seed, spk, lang, digit, k)
+    src = tmp_name(dst) + ".engine.wav"
+    try:
+        if s["engine"] == "espeak":
+            voice = (s["de"] if lang == "german" else s["base"]) + "+" + s["variant"]
+            run(["espeak-ng", "-v", voice, "-p", str(p["pitch"]), "-s", str(p["speed"]),
+                 "-w", src, WORDS[lang][digit]])
+        else:
+            text = GERMAN_RESPELT[digit] if lang == "german" else WORDS[lang][digit]
+            run(["flite", "-voice", s["base"], "--setf", f"int_f0_target_mean={p['pitch']:.1f}",
+                 "--setf", f"duration_stretch={p['speed']:.3f}", "-t", text, "-o", src])
+        clean_raw(src, dst)
+    finally:
+        if os.path.exists(src):
+            os.remove(src)
+    return 1
+
+
+def make_raw_festival(job):
+    """All words of one festival speaker in one process (start-up costs ~0.3 s)."""
+    seed, work, spk, items = job
+    s = SPEAKERS[spk]
+    todo = [(lang, digit, k) for (lang, digit, k) in items
+            if not os.path.exists(raw_path(work, spk, lang, digit, k))]
+    if not todo:
+        return len(items)
+    exprs, srcs = [f"(voice_{s['base']})"], []
+    for lang, digit, k in todo:
+        p = engine_params(seed, spk, lang, digit, k)
+        src = tmp_name(raw_path(work, spk, lang, digit, k)) + ".engine.wav"
+        text = GERMAN_RESPELT[digit] if lang == "german" else WORDS[lang][digit]
+        exprs.append(f"(Parameter.set 'Duration_Stretch {p['speed']:.3f})")
+        exprs.append(f'(utt.save.wave (SynthText "{text}") "{src}" \'riff)')
+        srcs.append((src, raw_path(work, spk, lang, digit, k)))
+    try:
+        run(["festival", "--pipe"], inp=("(begin " + " ".join(exprs) + ")\n").encode())
+        for src, dst in srcs:
+            if not os.path.exists(src):
+                raise RuntimeError(f"festival wrote no audio for {os.path.basename(dst)}")
+            clean_raw(src, dst)
+    finally:
+        for src, _ in srcs:
+            if os.path.exists(src):
+                os.remove(src)
+    return len(items)
+
+
+# ---------------------------------------------------------------- stage 2: utterances
+def utterance_params(seed, spk, lang, digit, trial, n_variants):
+    s = SPEAKERS[spk]
+    r = rng_for(seed, "utt", spk, lang, digit, trial)
+    return dict(
+        k=r.randrange(n_variants),
+        formant=s["formant"] * r.uniform(0.97, 1.03),
+        cents=100.0 * (s["semis"] + r.uniform(-1.0, 1.0)),
+        tempo=r.uniform(0.92, 1.12),
+        highpass=r.uniform(50.0, 140.0),
+        lowpass=r.uniform(7000.0, 7600.0),    # every engine has >= 8 kHz: limit all alike
+        reverb=(r.random() < 0.3, r.uniform(10, 45), r.uniform(10, 60)),
+        peak_db=r.uniform(-18.0, -6.0),
+        noise_db=r.uniform(-88.0, -72.0),     # RMS of the full-band floor (HD: about -80)
+        lead=r.uniform(0.02, 0.06),
+        tail=r.uniform(0.04, 0.12),
+        noise_offset=r.random(),
+    )
+
+
+def make_utterance(job):
+    seed, out, work, spk, lang, digit, trial, n_variants, noise_path, noise_frames = job
+    dst = os.path.join(out, "audio", basename(lang, spk, trial, digit))
+    if os.path.exists(dst):
+        return 1
+    p = utterance_params(seed, spk, lang, digit, trial, n_variants)
+    raw = raw_path(work, spk, lang, digit, p["k"])
+    frames, rate = wav_frames(raw)
+    v = p["formant"]
+    # Formant shift by v: speed v (pitch and tempo x v), then pitch back by -1200 log2 v and
+    # tempo back by 1/v; jitter folds into the same two effects. Net duration / tempo.
+    fx = ["speed", f"{v:.4f}", "pitch", f"{-1200.0 * math.log2(v) + p['cents']:.1f}",
+          "tempo", "-s", f"{p['tempo'] / v:.4f}",
+          "sinc", f"{p['highpass']:.0f}-{p['lowpass']:.0f}"]
+    if p["reverb"][0]:
+        fx += ["reverb", f"{p['reverb'][1]:.0f}", "50", f"{p['reverb'][2]:.0f}"]
+    fx += ["norm", f"{p['peak_db']:.2f}", "pad", f"{p['lead']:.3f}", f"{p['tail']:.3f}",
+           "rate", "-v", str(RATE)]
+    n_out = int(round((frames / rate / p["tempo"] + p["lead"] + p["tail"]) * RATE))
+    # uniform white noise has RMS -4.77 dBFS; scale it to the wanted floor
+    gain = 10.0 ** ((p["noise_db"] + 4.77) / 20.0)
+    off = int(p["noise_offset"] * max(1, noise_frames - n_out - 1))
+    speech = "|sox -R " + raw + " -p " + " ".join(fx)
+    noise = f"|sox -R {noise_path} -p trim {off}s {n_out}s vol {gain:.3e}"
+    tmp = tmp_name(dst)
+    try:
+        run(["sox", "-R", "-m", "-v", "1", speech, "-v", "1", noise,
+             "-b", "16", "-c", "1", "-r", str(RATE), tmp, "trim", "0", f"{n_out}s"])
+        os.replace(tmp, dst)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return 1
+
+
+# ---------------------------------------------------------------- split, lists, metadata
+def split_lists(seed, trials):
+    """HD rule: all of speakers 4 and 5, plus 5 % of each digit x language of the others,
+    go to test. Validation: 10 % of each digit x language of the remaining training files
+    (training speakers only); it is a subset of train_filenames.txt."""
+    train, test, valid = [], [], []
+    for lang in ("english", "german"):
+        for digit in range(10):
+            group = [basename(lang, s["id"], t, digit) for s in SPEAKERS
+                     if s["id"] not in TEST_SPEAKERS for t in range(trials)]
+            test += [basename(lang, s, t, digit) for s in TEST_SPEAKERS for t in range(trials)]
+            rng_for(seed, "split", lang, digit).shuffle(group)
+            n_test = max(1, round(0.05 * len(group)))
+            n_valid = max(1, round(0.10 * len(group)))
+            test += group[:n_test]
+            train += group[n_test:]
+            valid += group[n_test:n_test + n_valid]
+    return sorted(train), sorted(test), sorted(valid)
+
+
+def write_atomic(path, text):
+    tmp = tmp_name(path)
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+class Progress:
+    def __init__(self, what, total, quiet):
+        self.what, self.total, self.quiet = what, total, quiet
+        self.t0 = self.last = time.monotonic()
+        self.done = 0
+
+    def step(self, n=1):
+        self.done += n
+        now = time.monotonic()
+        if self.quiet or (now - self.last < 1.0 and self.done < self.total):
+            return
+        self.last = now
+        el = now - self.t0
+        eta = el / self.done * (self.total - self.done) if self.done else 0.0
+        print(f"synth: {self.what} {self.done}/{self.total} ({100.0 * self.done / self.total:.0f} %)"
+              f"  {el:.1f} s elapsed, ETA {eta:.0f} s", file=sys.stderr, flush=True)
+
+
+def check_tools():
+    missing = [t for t in ("espeak-ng", "flite", "festival", "sox") if shutil.which(t) is None]
+    if missing:
+        sys.exit(f"synth_corpus: missing tools: {' '.join(missing)} (run scripts/setup.sh --all)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Synthesise a spoken-digit corpus in the Heidelberg Digits layout.")
+    ap.add_argument("--size", choices=sorted(SIZES), default="default",
+                    help="ci (960 files), default (4,080) or full (10,320)")
+    ap.add_argument("--out", required=True, help="output directory (created; re-running resumes)")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers")
+    ap.add_argument("--keep-raw", action="store_true", help="keep the per-word engine output in OUT/.work")
+    ap.add_argument("--replace", action="store_true",
+                    help="delete an existing corpus of another size, seed or generator version in OUT")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    a = ap.parse_args()
+    check_tools()
+
+    trials = SIZES[a.size]
+    n_variants = min(6, max(2, (trials + 1) // 2))
+    out = os.path.abspath(a.out)
+    work = os.path.join(out, ".work")
+    os.makedirs(os.path.join(out, "audio"), exist_ok=True)
+    os.makedirs(os.path.join(work, "raw"), exist_ok=True)
+    meta_path = os.path.join(out, "corpus.json")
+    meta = dict(generator="spikeline synth_corpus.py", generator_version=GEN_VERSION,
+                size=a.size, seed=a.seed, trials=trials, engine_variants=n_variants,
+                speakers=len(SPEAKERS), files=len(SPEAKERS) * 20 * trials)
+    if os.path.exists(meta_path):
+        with open(meta_path) as f:
+            old = json.load(f)
+        for key in ("generator_version", "size", "seed"):
+            if old.get(key) != meta[key] and a.replace:
+                print(f"synth: replacing the corpus in {out} ({key} was {old.get(key)!r})", file=sys.stderr)
+                for sub in ("audio", ".work"):
+                    shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
+                os.remove(meta_path)
+                os.makedirs(os.path.join(out, "audio"), exist_ok=True)
+                os.makedirs(os.path.join(work, "raw"), exist_ok=True)
+                break
+            if old.get(key) != meta[key]:
+                sys.exit(f"synth_corpus: {out} holds a corpus with {key}={old.get(key)!r}, not "
+                         f"{meta[key]!r}; use another --out or delete it")
+    # leftovers of a killed run
+    for d in (os.path.join(out, "audio"), os.path.join(work, "raw"), out):
+        for name in os.listdir(d):
+            if name.startswith(".tmp-"):
+                os.remove(os.path.join(d, name))
+    write_atomic(os.path.join(out, ".incomplete"), "synthesis in progress\n")
+    write_atomic(meta_path, json.dumps(meta, indent=1) + "\n")
+
+    t0 = time.monotonic()
+    noise_path = os.path.join(work, "noise.wav")
+    if not os.path.exists(noise_path):
+        tmp = tmp_name(noise_path)
+        run(["sox", "-R", "-n", "-r", str(RATE), "-c", "1", "-e", "floating-point", "-b", "32",
+             tmp, "synth", "20", "whitenoise"])
+        os.replace(tmp, noise_path)
+    noise_frames = 20 * RATE
+
+    langs = ("english", "german")
+    # only the engine words that missing utterances need (a resumed run may need none)
+    jobs = [(a.seed, out, work, s["id"], lang, d, t, n_variants, noise_path, noise_frames)
+            for s in SPEAKERS for lang in langs for d in range(10) for t in range(trials)
+            if not os.path.exists(os.path.join(out, "audio", basename(lang, s["id"], t, d)))]
+    need = sorted({(j[3], j[4], j[5], utterance_params(a.seed, j[3], j[4], j[5], j[6], n_variants)["k"])
+                   for j in jobs})
+    with mp.Pool(max(1, a.jobs)) as pool:
+        # stage 1: engine words (festival speakers batched per speaker, started first)
+        fest, simple = {}, []
+        for (spk, lang, d, k) in need:
+            if SPEAKERS[spk]["engine"] == "festival":
+                fest.setdefault(spk, []).append((lang, d, k))
+            else:
+                simple.append((a.seed, work, spk, lang, d, k))
+        fest = [(a.seed, work, spk, items) for spk, items in sorted(fest.items())]
+        prog = Progress("engine words", len(need), a.quiet)
+        results = [pool.apply_async(make_raw_festival, (j,)) for j in fest]
+        for n in pool.imap_unordered(make_raw_espeak_flite, simple, chunksize=8):
+            prog.step(n)
+        for r in results:
+            prog.step(r.get())
+        t_raw = time.monotonic() - t0
+
+        # stage 2: utterances
+        prog = Progress("utterances", len(jobs), a.quiet)
+        for n in pool.imap_unordered(make_utterance, jobs, chunksize=4):
+            prog.step(n)
+
+    train, test, valid = split_lists(a.seed, trials)
+    write_atomic(os.path.join(out, "train_filenames.txt"), "".join(x + "\n" for x in train))
+    write_atomic(os.path.join(out, "test_filenames.txt"), "".join(x + "\n" for x in test))
+    write_atomic(os.path.join(out, "validation_filenames.txt"), "".join(x + "\n" for x in valid))
+    db = {str(s["id"]): dict(gender=s["gender"], age=s["age"], body_height=s["height"],
+                             synthetic_voice=dict(engine=s["engine"], base=s["base"],
+                                                  variant=s.get("variant"), formant=s["formant"]))
+          for s in SPEAKERS}
+    write_atomic(os.path.join(out, "speaker_db.json"), json.dumps(db, indent=1) + "\n")
+    meta.update(train=len(train), test=len(test), validation=len(valid))
+    write_atomic(meta_path, json.dumps(meta, indent=1) + "\n")
+    if not a.keep_raw:
+        shutil.rmtree(work, ignore_errors=True)
+    os.remove(os.path.join(out, ".incomplete"))
+    el = time.monotonic() - t0
+    print(f"synth: {len(jobs)} of {meta['files']} files made in {el:.1f} s"
+          f" ({el / max(1, len(jobs)) * 1000:.1f} s per 1,000;"
+          f" engine words {t_raw:.1f} s) -> {out}  train {len(train)} / test {len(test)}"
+          f" (validation {len(valid)} of train), {a.jobs} workers", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

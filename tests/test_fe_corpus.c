@@ -1,0 +1,193 @@
+/* test_fe_corpus.c — the synthesised `ci` corpus (made by the corpus_ci fixture): its split
+ * lists follow the HD rule and name only existing files, speakers 4 and 5 stay out of
+ * training, every file is 48 kHz 16-bit mono FLAC, the loader and front end read it, and
+ * `spikeline features` / `spikeline events` turn it into a cache and a valid event file. */
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sl_events.h"
+#include "sl_fe.h"
+#include "sl_fe_cache.h"
+#include "sl_fe_hd.h"
+#include "sl_fe_quant.h"
+
+static char tmpdir[512];
+
+typedef struct {
+  char (*name)[64];
+  int n;
+} list;
+
+static list read_list(const char *file) {
+  char p[1024], line[256];
+  snprintf(p, sizeof p, "%s/%s", SL_CORPUS_CI, file);
+  FILE *f = fopen(p, "r");
+  ck_assert_msg(f != NULL, "cannot open %s", p);
+  list l = {malloc(4096 * 64), 0};
+  while (fgets(line, sizeof line, f) && l.n < 4096) {
+    line[strcspn(line, "\r\n")] = '\0';
+    if (line[0] && strlen(line) < 64) strcpy(l.name[l.n++], line);
+  }
+  fclose(f);
+  return l;
+}
+
+static int in_list(const list *l, const char *name) {
+  for (int i = 0; i < l->n; i++)
+    if (!strcmp(l->name[i], name)) return 1;
+  return 0;
+}
+
+static int speaker_of(const char *name) {
+  const char *s = strstr(name, "_speaker-");
+  return s ? atoi(s + 9) : -1;
+}
+
+START_TEST(split_rule) {
+  list train = read_list("train_filenames.txt"), test = read_list("test_filenames.txt"),
+       valid = read_list("validation_filenames.txt");
+  /* every audio file is in exactly one of train/test */
+  char p[1024];
+  snprintf(p, sizeof p, "%s/audio", SL_CORPUS_CI);
+  DIR *d = opendir(p);
+  ck_assert_ptr_nonnull(d);
+  int files = 0, group_all[2][10] = {{0}}, group_test[2][10] = {{0}};
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (de->d_name[0] == '.') continue;
+    files++;
+    int tr = in_list(&train, de->d_name), te = in_list(&test, de->d_name);
+    ck_assert_msg(tr + te == 1, "%s is in %d lists", de->d_name, tr + te);
+    int spk = speaker_of(de->d_name), german = strstr(de->d_name, "lang-german") != NULL;
+    int digit = de->d_name[strlen(de->d_name) - 6] - '0';
+    if (spk == 4 || spk == 5) {
+      ck_assert_msg(te, "%s (test speaker) is not in test", de->d_name);
+    } else {
+      group_all[german][digit]++;
+      group_test[german][digit] += te;
+    }
+  }
+  closedir(d);
+  ck_assert_int_eq(files, train.n + test.n);
+  ck_assert_int_eq(files, 960); /* 12 speakers x 20 classes x 4 trials */
+  /* listed names exist (they were all found in audio/ above, and counts agree) */
+  for (int i = 0; i < train.n; i++) {
+    int spk = speaker_of(train.name[i]);
+    ck_assert_msg(spk != 4 && spk != 5, "%s in training", train.name[i]);
+  }
+  /* 5 % of each digit x language of the other speakers, rounded */
+  for (int g = 0; g < 2; g++)
+    for (int dg = 0; dg < 10; dg++) {
+      int want = (int)floor(0.05 * group_all[g][dg] + 0.5);
+      if (want < 1) want = 1;
+      ck_assert_msg(group_test[g][dg] == want, "lang %d digit %d: %d of %d in test, want %d", g, dg,
+                    group_test[g][dg], group_all[g][dg], want);
+    }
+  /* validation: part of train, so from training speakers only */
+  ck_assert_int_gt(valid.n, 0);
+  for (int i = 0; i < valid.n; i++) ck_assert_msg(in_list(&train, valid.name[i]), "%s", valid.name[i]);
+  free(train.name), free(test.name), free(valid.name);
+}
+END_TEST
+
+START_TEST(files_and_features) {
+  sl_fe_hd hd;
+  sl_err e;
+  ck_assert_msg(sl_fe_hd_open(SL_CORPUS_CI, &hd, &e) == SL_OK, "%s", e.msg);
+  ck_assert_uint_eq(hd.n, 960);
+  sl_fe_params p;
+  sl_fe_params_default(&p);
+  sl_fe *fe = sl_fe_open(&p, &e);
+  long short_ones = 0;
+  for (size_t i = 0; i < hd.n; i++) {
+    char path[1200];
+    sl_fe_hd_path(&hd, i, path, sizeof path);
+    SF_INFO si = {0};
+    SNDFILE *sf = sf_open(path, SFM_READ, &si);
+    ck_assert_msg(sf != NULL, "%s: %s", path, sf_strerror(NULL));
+    sf_close(sf);
+    ck_assert_int_eq(si.samplerate, 48000);
+    ck_assert_int_eq(si.channels, 1);
+    ck_assert_int_eq(si.format, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+    short_ones += si.frames <= (sf_count_t)(0.8 * 48000);
+    if (i % 16) continue;
+    float feat[80 * 40];
+    sl_fe_info info;
+    ck_assert_msg(sl_fe_file_features(fe, path, feat, &info, &e) == SL_OK, "%s", e.msg);
+    float mx = 0.0f;
+    for (int k = 0; k < 80 * 40; k++) mx = feat[k] > mx ? feat[k] : mx;
+    ck_assert_float_eq_tol(mx, 1.584f, 1e-5f);
+  }
+  /* most utterances fit the 80 frames (0.8 s) the front end keeps */
+  ck_assert_msg(short_ones >= 0.9 * 960, "only %ld of 960 are <= 0.8 s", short_ones);
+  sl_fe_close(fe);
+  sl_fe_hd_free(&hd);
+}
+END_TEST
+
+START_TEST(cli_cache_and_events) {
+  char cache[600], sle[600], cmd[2048];
+  snprintf(cache, sizeof cache, "%s/ci.slf", tmpdir);
+  snprintf(sle, sizeof sle, "%s/ci-test.sle", tmpdir);
+  snprintf(cmd, sizeof cmd, "'%s' features '%s' -o '%s' --force -q", SL_CLI, SL_CORPUS_CI, cache);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "'%s' events '%s' -o '%s' --split test --max 20 >/dev/null", SL_CLI, cache, sle);
+  ck_assert_int_eq(system(cmd), 0);
+  sl_fe_cache c;
+  sl_err e;
+  ck_assert_msg(sl_fe_cache_load(cache, &c, &e) == SL_OK, "%s", e.msg);
+  ck_assert_uint_eq(c.n, 960);
+  sl_fe_params p;
+  sl_fe_params_default(&p);
+  ck_assert(c.params_hash == sl_fe_params_hash(&p));
+  sl_eventset es;
+  ck_assert_msg(sl_events_load(sle, &es, &e) == SL_OK, "%s", e.msg);
+  ck_assert_uint_eq(es.n_samples, 20);
+  ck_assert_uint_eq(es.channels, 40);
+  ck_assert_uint_eq(es.steps, 80);
+  for (uint32_t s = 0; s < es.n_samples; s++) {
+    uint32_t i = (uint32_t)es.samples[s].id;
+    ck_assert(c.split[i] & SL_FE_TEST);
+    ck_assert_int_eq(es.samples[s].label, c.label[i]);
+    /* one event per nonzero payload, with that payload */
+    uint32_t k = es.samples[s].first, want = 0;
+    for (int t = 0; t < 80; t++)
+      for (int ch = 0; ch < 40; ch++) {
+        uint8_t q = sl_fe_quantise(c.feat[((size_t)i * 80 + t) * 40 + ch], 1.584f);
+        if (!q) continue;
+        want++;
+        ck_assert_uint_eq(es.ev[k].step, t);
+        ck_assert_uint_eq(es.ev[k].chan, ch);
+        ck_assert_uint_eq(es.ev[k].payload, q);
+        k++;
+      }
+    ck_assert_uint_eq(es.samples[s].count, want);
+  }
+  sl_events_free(&es);
+  sl_fe_cache_free(&c);
+  /* a second run finds the cache up to date */
+  snprintf(cmd, sizeof cmd, "'%s' features '%s' -o '%s' | grep -q 'up to date'", SL_CLI, SL_CORPUS_CI, cache);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+int main(void) {
+  const char *t = getenv("SL_TMPDIR");
+  snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
+  Suite *s = suite_create("frontend-corpus");
+  TCase *tc = tcase_create("corpus");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, split_rule);
+  tcase_add_test(tc, files_and_features);
+  tcase_add_test(tc, cli_cache_and_events);
+  suite_add_tcase(s, tc);
+  SRunner *r = srunner_create(s);
+  srunner_run_all(r, CK_NORMAL);
+  int failed = srunner_ntests_failed(r);
+  srunner_free(r);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,220 @@
+/* test_fe_hd.c — the Heidelberg Digits directory loader on a small directory laid out like
+ * the real corpus (the real HD sample under four names): names, the label formula
+ * (digit + 10 for German), split flags, validation, and errors naming the bad file; and the
+ * feature cache's round trip and damage checks. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sl_fe_cache.h"
+#include "sl_fe_hd.h"
+
+static char tmpdir[512];
+
+static void copy_file(const char *from, const char *to) {
+  FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+  ck_assert_ptr_nonnull(a);
+  ck_assert_ptr_nonnull(b);
+  char buf[8192];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, a)) > 0) fwrite(buf, 1, n, b);
+  fclose(a);
+  fclose(b);
+}
+
+static void put_text(const char *dir, const char *name, const char *text) {
+  char p[1200];
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  FILE *f = fopen(p, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static const char *names[4] = {
+  "lang-english_speaker-01_trial-0_digit-3.flac", "lang-german_speaker-01_trial-0_digit-7.flac",
+  "lang-german_speaker-04_trial-2_digit-0.flac", "lang-english_speaker-05_trial-10_digit-9.flac"};
+
+/* dir/audio/ with the four files, train = first two, test = last two */
+static void make_dir(char *dir, size_t len, const char *tag) {
+  char p[1200];
+  snprintf(dir, len, "%s/hd-%s", tmpdir, tag);
+  mkdir(dir, 0755);
+  snprintf(p, sizeof p, "%s/audio", dir);
+  mkdir(p, 0755);
+  for (int i = 0; i < 4; i++) {
+    snprintf(p, sizeof p, "%s/audio/%s", dir, names[i]);
+    copy_file(SL_TEST_DATA "/hd-sample/spoken_digit.flac", p);
+  }
+  char text[512];
+  snprintf(text, sizeof text, "%s\n%s\r\n\n", names[0], names[1]);
+  put_text(dir, "train_filenames.txt", text);
+  snprintf(text, sizeof text, "%s\n%s\n", names[2], names[3]);
+  put_text(dir, "test_filenames.txt", text);
+  snprintf(p, sizeof p, "%s/validation_filenames.txt", dir);
+  remove(p);
+}
+
+static uint64_t fnv(const char *s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+  return h;
+}
+
+START_TEST(label_formula) {
+  sl_fe_hd_entry e;
+  sl_err err;
+  for (int german = 0; german < 2; german++)
+    for (int d = 0; d < 10; d++) {
+      char n[80];
+      snprintf(n, sizeof n, "lang-%s_speaker-07_trial-12_digit-%d.flac", german ? "german" : "english", d);
+      ck_assert_int_eq(sl_fe_hd_parse_name(n, &e, &err), SL_OK);
+      ck_assert_uint_eq(e.label, d + 10 * german);
+      ck_assert_uint_eq(e.speaker, 7);
+      ck_assert_uint_eq(e.trial, 12);
+    }
+  static const char *bad[] = {"lang-french_speaker-01_trial-0_digit-3.flac",
+                              "lang-english_speaker-01_trial-0_digit-10.flac",
+                              "lang-english_speaker-01_trial-0_digit-3.wav",
+                              "lang-english_speaker-_trial-0_digit-3.flac",
+                              "english_speaker-01_trial-0_digit-3.flac", ""};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    ck_assert_msg(sl_fe_hd_parse_name(bad[i], &e, &err) == SL_ERR_PARSE, "accepted '%s'", bad[i]);
+}
+END_TEST
+
+START_TEST(directory) {
+  char dir[600];
+  make_dir(dir, sizeof dir, "ok");
+  sl_fe_hd hd;
+  sl_err e;
+  ck_assert_msg(sl_fe_hd_open(dir, &hd, &e) == SL_OK, "%s", e.msg);
+  ck_assert_uint_eq(hd.n, 4);
+  ck_assert_int_eq(hd.valid_from_list, 0);
+  /* sorted by name: english-01, english-05, german-01, german-04 */
+  ck_assert_str_eq(hd.e[0].name, names[0]);
+  ck_assert_uint_eq(hd.e[0].label, 3);
+  ck_assert_str_eq(hd.e[1].name, names[3]);
+  ck_assert_uint_eq(hd.e[1].label, 9);
+  ck_assert_uint_eq(hd.e[1].split & 3, SL_FE_TEST);
+  ck_assert_uint_eq(hd.e[2].label, 17);
+  ck_assert_uint_eq(hd.e[3].label, 10);
+  ck_assert_uint_eq(hd.e[3].speaker, 4);
+  for (size_t i = 0; i < hd.n; i++) {
+    int want_valid = (hd.e[i].split & SL_FE_TRAIN) && fnv(hd.e[i].name) % 10 == 0;
+    ck_assert_int_eq(!!(hd.e[i].split & SL_FE_VALID), want_valid);
+  }
+  uint64_t k1 = sl_fe_hd_key(&hd);
+  sl_fe_hd_free(&hd);
+  /* a validation list marks its files; the corpus key changes with the split */
+  put_text(dir, "validation_filenames.txt", "lang-german_speaker-01_trial-0_digit-7.flac\n");
+  ck_assert_msg(sl_fe_hd_open(dir, &hd, &e) == SL_OK, "%s", e.msg);
+  ck_assert_int_eq(hd.valid_from_list, 1);
+  ck_assert_uint_eq(hd.e[2].split, SL_FE_TRAIN | SL_FE_VALID);
+  ck_assert_uint_eq(hd.e[0].split, SL_FE_TRAIN);
+  ck_assert(sl_fe_hd_key(&hd) != k1 || fnv(names[1]) % 10 == 0);
+  sl_fe_hd_free(&hd);
+}
+END_TEST
+
+static void expect_open_error(const char *dir, const char *words) {
+  sl_fe_hd hd;
+  sl_err e;
+  ck_assert_msg(sl_fe_hd_open(dir, &hd, &e) != SL_OK, "%s opened", dir);
+  ck_assert_msg(strstr(e.msg, words) != NULL, "message lacks '%s': %s", words, e.msg);
+}
+
+START_TEST(directory_errors) {
+  char dir[600], p[1200];
+  make_dir(dir, sizeof dir, "bad");
+  put_text(dir, "validation_filenames.txt", "lang-german_speaker-04_trial-2_digit-0.flac\n");
+  expect_open_error(dir, "is not in train_filenames.txt");
+  make_dir(dir, sizeof dir, "bad");
+  snprintf(p, sizeof p, "%s/audio/%s", dir, names[2]);
+  remove(p);
+  expect_open_error(dir, p); /* names the missing file */
+  make_dir(dir, sizeof dir, "bad");
+  put_text(dir, "test_filenames.txt", "lang-german_speaker-04_trial-2_digit-0.flac\nnot-a-name.flac\n");
+  expect_open_error(dir, "test_filenames.txt:2:");
+  make_dir(dir, sizeof dir, "bad");
+  put_text(dir, "test_filenames.txt", "lang-english_speaker-01_trial-0_digit-3.flac\n");
+  expect_open_error(dir, "listed twice");
+  snprintf(p, sizeof p, "%s/hd-none", tmpdir);
+  mkdir(p, 0755);
+  expect_open_error(p, "train_filenames.txt");
+}
+END_TEST
+
+START_TEST(cache_round_trip) {
+  sl_fe_cache a, b;
+  sl_err e;
+  ck_assert_int_eq(sl_fe_cache_alloc(&a, 3, 80, 40, &e), SL_OK);
+  for (size_t i = 0; i < 3u * 80 * 40; i++) a.feat[i] = (float)i * 0.25f - 7.0f;
+  for (int i = 0; i < 3; i++) {
+    a.label[i] = (uint16_t)(5 + i);
+    a.speaker[i] = (uint16_t)(10 - i);
+    a.split[i] = (uint8_t)(i == 2 ? SL_FE_TEST : SL_FE_TRAIN);
+    snprintf(a.name[i], SL_FE_CACHE_NAME, "sample-%d.flac", i);
+  }
+  a.params_hash = 0x1122334455667788ull;
+  a.corpus_key = 0x99aabbccddeeff00ull;
+  char path[600];
+  snprintf(path, sizeof path, "%s/cache.slf", tmpdir);
+  ck_assert_msg(sl_fe_cache_save(path, &a, &e) == SL_OK, "%s", e.msg);
+  struct stat st;
+  ck_assert_int_eq(stat(path, &st), 0);
+  /* 64-byte header + 3 * (12,800 feature bytes + 2 + 2 + 1 + 64) */
+  ck_assert_int_eq(st.st_size, 64 + 3 * (80 * 40 * 4 + 69));
+  ck_assert_msg(sl_fe_cache_load(path, &b, &e) == SL_OK, "%s", e.msg);
+  ck_assert_uint_eq(b.n, 3);
+  ck_assert(b.params_hash == a.params_hash && b.corpus_key == a.corpus_key);
+  ck_assert_int_eq(memcmp(a.feat, b.feat, 3u * 80 * 40 * 4), 0);
+  for (int i = 0; i < 3; i++) {
+    ck_assert_uint_eq(b.label[i], a.label[i]);
+    ck_assert_uint_eq(b.speaker[i], a.speaker[i]);
+    ck_assert_uint_eq(b.split[i], a.split[i]);
+    ck_assert_str_eq(b.name[i], a.name[i]);
+  }
+  sl_fe_cache_free(&b);
+  /* the first feature, little-endian at byte 64: -7.0f = 0xC0E00000 */
+  FILE *f = fopen(path, "r+b");
+  unsigned char w[4];
+  fseek(f, 64, SEEK_SET);
+  ck_assert_uint_eq(fread(w, 1, 4, f), 4);
+  ck_assert(w[0] == 0x00 && w[1] == 0x00 && w[2] == 0xE0 && w[3] == 0xC0);
+  /* flip one byte of a feature: CRC error */
+  fseek(f, 100, SEEK_SET);
+  fputc(0x5a, f);
+  fclose(f);
+  ck_assert_int_eq(sl_fe_cache_load(path, &b, &e), SL_ERR_CRC);
+  ck_assert_ptr_nonnull(strstr(e.msg, path));
+  /* truncated */
+  ck_assert_int_eq(truncate(path, 5000), 0);
+  ck_assert_int_eq(sl_fe_cache_load(path, &b, &e), SL_ERR_TRUNCATED);
+  /* not a cache */
+  f = fopen(path, "wb");
+  for (int i = 0; i < 100; i++) fputc('x', f);
+  fclose(f);
+  ck_assert_int_eq(sl_fe_cache_load(path, &b, &e), SL_ERR_MAGIC);
+  sl_fe_cache_free(&a);
+}
+END_TEST
+
+int main(void) {
+  const char *t = getenv("SL_TMPDIR");
+  snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
+  Suite *s = suite_create("frontend-hd");
+  TCase *tc = tcase_create("hd");
+  tcase_add_test(tc, label_formula);
+  tcase_add_test(tc, directory);
+  tcase_add_test(tc, directory_errors);
+  tcase_add_test(tc, cache_round_trip);
+  suite_add_tcase(s, tc);
+  SRunner *r = srunner_create(s);
+  srunner_run_all(r, CK_NORMAL);
+  int failed = srunner_ntests_failed(r);
+  srunner_free(r);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,151 @@
+/* test_fe_shd.c — SHD files: half-float conversion against hand-computed bit patterns, a
+ * write/read round trip of the real layout with float16 times (checked through HDF5's own
+ * type API), binning with pooling, and errors for files that are not SHD. */
+#include <check.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sl_fe_shd.h"
+
+static char tmpdir[512];
+
+START_TEST(half_bits) {
+  /* sign | 5-bit exponent (bias 15) | 10-bit mantissa */
+  ck_assert_uint_eq(sl_fe_half_from_float(1.0f), 0x3C00);       /* 0 01111 0000000000 */
+  ck_assert_uint_eq(sl_fe_half_from_float(-2.0f), 0xC000);
+  ck_assert_uint_eq(sl_fe_half_from_float(0.5f), 0x3800);
+  ck_assert_uint_eq(sl_fe_half_from_float(65504.0f), 0x7BFF);   /* largest finite */
+  ck_assert_uint_eq(sl_fe_half_from_float(70000.0f), 0x7C00);   /* overflow -> inf */
+  ck_assert_uint_eq(sl_fe_half_from_float(0.1f), 0x2E66);       /* 0.0999755859375 */
+  ck_assert_uint_eq(sl_fe_half_from_float(5.9604645e-8f), 0x0001); /* 2^-24, smallest subnormal */
+  ck_assert_uint_eq(sl_fe_half_from_float(1e-9f), 0x0000);
+  ck_assert_uint_eq(sl_fe_half_from_float(1.0f + 1.0f / 2048.0f), 0x3C00); /* tie -> even */
+  ck_assert_uint_eq(sl_fe_half_from_float(1.0f + 3.0f / 2048.0f), 0x3C02); /* tie -> even */
+  ck_assert_float_eq(sl_fe_half_to_float(0x3C00), 1.0f);
+  ck_assert_float_eq(sl_fe_half_to_float(0x2E66), 0.0999755859375f);
+  ck_assert_float_eq(sl_fe_half_to_float(0x0001), 5.9604644775390625e-8f);
+  ck_assert(isinf(sl_fe_half_to_float(0x7C00)));
+}
+END_TEST
+
+/* 3 samples: 4, 0 and 3 spikes */
+static void make(sl_fe_shd *s) {
+  sl_err e;
+  ck_assert_int_eq(sl_fe_shd_alloc(s, 3, 7, &e), SL_OK);
+  static const float t[7] = {0.0f, 0.0123f, 0.5f, 1.375f, 0.00999f, 0.0301f, 0.79f};
+  static const uint16_t u[7] = {0, 699, 4, 5, 9, 10, 14};
+  memcpy(s->times, t, sizeof t);
+  memcpy(s->units, u, sizeof u);
+  s->off[0] = 0, s->off[1] = 4, s->off[2] = 4, s->off[3] = 7;
+  s->label[0] = 3, s->label[1] = 17, s->label[2] = 19;
+  s->speaker[0] = 0, s->speaker[1] = 4, s->speaker[2] = 11;
+}
+
+START_TEST(round_trip) {
+  sl_fe_shd a, b;
+  sl_err e;
+  char path[600];
+  snprintf(path, sizeof path, "%s/shd-roundtrip.h5", tmpdir);
+  make(&a);
+  ck_assert_msg(sl_fe_shd_write(path, &a, &e) == SL_OK, "%s", e.msg);
+  ck_assert_msg(sl_fe_shd_read(path, &b, &e) == SL_OK, "%s", e.msg);
+  ck_assert_uint_eq(b.n, 3);
+  for (int i = 0; i <= 3; i++) ck_assert_uint_eq(b.off[i], a.off[i]);
+  for (int k = 0; k < 7; k++) {
+    ck_assert_uint_eq(b.units[k], a.units[k]);
+    /* what a float16 holds: the value rounded to 11 significant bits */
+    float want = sl_fe_half_to_float(sl_fe_half_from_float(a.times[k]));
+    ck_assert_msg(b.times[k] == want, "spike %d: read %.9g, want %.9g", k, b.times[k], want);
+    ck_assert(fabsf(b.times[k] - a.times[k]) <= a.times[k] / 2048.0f);
+  }
+  ck_assert_float_eq(b.times[2], 0.5f);       /* exactly representable */
+  ck_assert_float_eq(b.times[3], 1.375f);
+  for (int i = 0; i < 3; i++) {
+    ck_assert_uint_eq(b.label[i], a.label[i]);
+    ck_assert_uint_eq(b.speaker[i], a.speaker[i]);
+  }
+  /* the stored type really is a 2-byte float inside a variable-length sequence */
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t d = H5Dopen2(f, "spikes/times", H5P_DEFAULT);
+  hid_t t = H5Dget_type(d), base = H5Tget_super(t);
+  ck_assert_int_eq(H5Tget_class(t), H5T_VLEN);
+  ck_assert_int_eq(H5Tget_class(base), H5T_FLOAT);
+  ck_assert_uint_eq(H5Tget_size(base), 2);
+  ck_assert_uint_eq(H5Tget_ebias(base), 15);
+  H5Tclose(base), H5Tclose(t), H5Dclose(d);
+  ck_assert_int_ge(H5Lexists(f, "extra/keys", H5P_DEFAULT), 1);
+  H5Fclose(f);
+  sl_fe_shd_free(&a);
+  sl_fe_shd_free(&b);
+}
+END_TEST
+
+START_TEST(binning) {
+  sl_fe_shd s;
+  sl_err e;
+  make(&s);
+  float out[80 * 140];
+  uint64_t dropped = 9;
+  /* sample 0 at dt 10 ms, 700 units pooled by 5: t 0 -> step 0 ch 0; 0.0123 -> step 1
+   * ch 139; 0.5 -> step 50 ch 0 (unit 4); 1.375 -> past 80 steps, dropped */
+  ck_assert_int_eq(sl_fe_shd_bin(&s, 0, 0.01, 80, 700, 5, out, &dropped, &e), SL_OK);
+  ck_assert_uint_eq(dropped, 1);
+  double total = 0.0;
+  for (int i = 0; i < 80 * 140; i++) total += out[i];
+  ck_assert_double_eq(total, 3.0);
+  ck_assert_float_eq(out[0 * 140 + 0], 1.0f);
+  ck_assert_float_eq(out[1 * 140 + 139], 1.0f);
+  ck_assert_float_eq(out[50 * 140 + 0], 1.0f);
+  /* sample 2: 0.00999 -> step 0, units 9/5=1; 0.0301 -> step 3, 10/5=2; 0.79 -> step 79 */
+  ck_assert_int_eq(sl_fe_shd_bin(&s, 2, 0.01, 80, 700, 5, out, &dropped, &e), SL_OK);
+  ck_assert_uint_eq(dropped, 0);
+  ck_assert_float_eq(out[0 * 140 + 1], 1.0f);
+  ck_assert_float_eq(out[3 * 140 + 2], 1.0f);
+  ck_assert_float_eq(out[79 * 140 + 2], 1.0f);
+  /* pool 1 with too few units: unit 14 >= 12 */
+  ck_assert_int_eq(sl_fe_shd_bin(&s, 2, 0.01, 80, 12, 1, out, NULL, &e), SL_ERR_RANGE);
+  ck_assert_int_eq(sl_fe_shd_bin(&s, 3, 0.01, 80, 700, 5, out, NULL, &e), SL_ERR_RANGE);
+  sl_fe_shd_free(&s);
+}
+END_TEST
+
+START_TEST(not_shd) {
+  sl_fe_shd s;
+  sl_err e;
+  char path[600];
+  snprintf(path, sizeof path, "%s/not-hdf5.h5", tmpdir);
+  FILE *f = fopen(path, "wb");
+  fputs("this is not HDF5\n", f);
+  fclose(f);
+  ck_assert_int_eq(sl_fe_shd_read(path, &s, &e), SL_ERR_MAGIC);
+  ck_assert_ptr_nonnull(strstr(e.msg, path));
+  ck_assert_ptr_nonnull(strstr(e.msg, "not an HDF5 file"));
+  /* HDF5, but without the SHD datasets */
+  snprintf(path, sizeof path, "%s/empty.h5", tmpdir);
+  hid_t h = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  H5Fclose(h);
+  ck_assert_int_eq(sl_fe_shd_read(path, &s, &e), SL_ERR_PARSE);
+  ck_assert_ptr_nonnull(strstr(e.msg, "spikes/times"));
+  snprintf(path, sizeof path, "%s/no-such.h5", tmpdir);
+  ck_assert_int_eq(sl_fe_shd_read(path, &s, &e), SL_ERR_IO);
+}
+END_TEST
+
+int main(void) {
+  const char *t = getenv("SL_TMPDIR");
+  snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
+  Suite *s = suite_create("frontend-shd");
+  TCase *tc = tcase_create("shd");
+  tcase_add_test(tc, half_bits);
+  tcase_add_test(tc, round_trip);
+  tcase_add_test(tc, binning);
+  tcase_add_test(tc, not_shd);
+  suite_add_tcase(s, tc);
+  SRunner *r = srunner_create(s);
+  srunner_run_all(r, CK_NORMAL);
+  int failed = srunner_ntests_failed(r);
+  srunner_free(r);
+  return failed ? 1 : 0;
+}
