@@ -9,3 +9,5 @@ SL_CMD_ENTRY(features, "log-mel features of a Heidelberg Digits directory into a
 SL_CMD_ENTRY(events, "quantise a feature cache into a graded-event file (.sle)")
 SL_CMD_ENTRY(deploy, "load a model image into a core (sim: or uio:) and verify it")
 SL_CMD_ENTRY(classify, "classify labelled samples on a core; assert equality with the C model")
+SL_CMD_ENTRY(gen, "write a random legal network and inputs from a seed (regression cases)")
+SL_CMD_ENTRY(regress, "cosimulation regression: golden + random cases, C model vs RTL")
