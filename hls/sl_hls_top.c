@@ -1,11 +1,17 @@
 /* sl_hls_top.c — the spikeline HLS top (see sl_hls_top.h and docs/hls.md): decodes one
  * command per call and runs it on a static sl_core with the functions of
- * cmodel/core/sl_core.c, which is compiled in beside this file, unchanged.
+ * cmodel/core/sl_core.c, which is #included below (the same file, never a copy).
  *
  * What lives here and not in the core: the hardware's own checks. The IP may be driven by
  * any bus master, so it checks the model image (spec §8.1 minus the CRC and population
  * names, which cannot change a result), every event word (spec §3, §8.2) and every rewire
  * (spec §4.1) itself, and reports refusals as sticky status bits — never silently. */
+/* The core, compiled into this translation unit: static linkage so the csim bench can link
+ * the reference build beside it, and forwarding registers on for an II = 1 fan-out walk. */
+#define SL_CORE_API static inline
+#define SL_RING_FORWARD 1
+#include "sl_core.c"
+
 #include <string.h>
 #include "sl_hls_top.h"
 #include "sl_pragma.h"

@@ -5,10 +5,17 @@
 #include "sl_fixed.h"
 #include "sl_pragma.h"
 
+/* Forwarding registers on the ring read-modify-write (see sl_core_deliver): on in the HLS
+ * top, where they let the fan-out walk pipeline at II = 1; off in the reference build,
+ * where they cannot change a result and only lengthen the loop's dependence chain. */
+#ifndef SL_RING_FORWARD
+#define SL_RING_FORWARD 0
+#endif
+
 /* No ring address: an address register holding this never matches (max 1024 * 32 - 1). */
 #define SL_NO_ADDR 0xFFFFFFFFu
 
-uint32_t sl_syn_pack(uint16_t target, int8_t weight, uint8_t delay) {
+SL_CORE_API uint32_t sl_syn_pack(uint16_t target, int8_t weight, uint8_t delay) {
   return SL_SYN_VALID | ((uint32_t)(target & SL_SYN_T_MASK) << SL_SYN_T_SHIFT) |
          ((uint32_t)(delay & SL_SYN_D_MASK) << SL_SYN_D_SHIFT) | ((uint32_t)(uint8_t)weight);
 }
@@ -31,7 +38,7 @@ row_scan:
   c->row_valid[src] = valid;
 }
 
-void sl_core_configure(sl_core *c) {
+SL_CORE_API void sl_core_configure(sl_core *c) {
   uint32_t p, i, n = 0, s;
   uint16_t ro = 0;
 pop_walk:
@@ -54,14 +61,14 @@ row_lengths:
   sl_core_reset(c);
 }
 
-void sl_core_reset(sl_core *c) {
+SL_CORE_API void sl_core_reset(sl_core *c) {
   memset(c->v, 0, sizeof c->v);
   memset(c->ring, 0, sizeof c->ring);
   memset(c->score, 0, sizeof c->score);
   c->t = 0;
 }
 
-uint32_t sl_core_update(sl_core *c, uint8_t spikes[SL_MAX_NEURONS]) {
+SL_CORE_API uint32_t sl_core_update(sl_core *c, uint8_t spikes[SL_MAX_NEURONS]) {
   const uint32_t slot = c->t & (uint32_t)(c->net.depth - 1);
   int32_t *const ring = c->ring;
   int32_t *const vm = c->v;
@@ -113,9 +120,10 @@ update_sweep:
  * memory dependence that remains is at distance >= 3, which is what the DEPENDENCE
  * directive states (still "true": the tool keeps write(k) before read(k+3)). In C the
  * forwarded value always equals the memory's, so results are those of the plain
- * "ring[addr] += w * p". If the tool's schedule needs more than 3 cycles for the RMW it
+ * "ring[addr] += w * p" — which is what the reference build (SL_RING_FORWARD 0) runs; the
+ * HLS csim bench compares the two builds at every step. If the tool's schedule needs more than 3 cycles for the RMW it
  * raises II (correct, slower) rather than producing a wrong result. */
-uint32_t sl_core_deliver(sl_core *c, uint16_t src, uint8_t payload) {
+SL_CORE_API uint32_t sl_core_deliver(sl_core *c, uint16_t src, uint8_t payload) {
   const uint32_t *row = &c->net.syn[(uint32_t)src * c->net.row_cap];
   int32_t *const ring = c->ring;
   const uint32_t len = c->row_len[src];
@@ -123,17 +131,20 @@ uint32_t sl_core_deliver(sl_core *c, uint16_t src, uint8_t payload) {
   const uint32_t mask = (uint32_t)(c->net.depth - 1);
   const int32_t p = payload;
   uint32_t k;
+#if SL_RING_FORWARD
   uint32_t a1 = SL_NO_ADDR, a2 = SL_NO_ADDR; /* addresses written by entries k-1, k-2 */
   int32_t v1 = 0, v2 = 0;                    /* the values written there */
+#endif
 fanout_walk:
   for (k = 0; k < len; k++) {
     SL_PRAGMA(HLS PIPELINE II=1)
     SL_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=SL_MAX_ROW_CAP)
     SL_PRAGMA(HLS DEPENDENCE variable=ring inter RAW true distance=3)
     const uint32_t e = row[k];
-    const uint32_t slot = (base + ((e >> SL_SYN_D_SHIFT) & SL_SYN_D_MASK)) & mask;
+    const uint32_t slot = (base + (e >> SL_SYN_D_SHIFT)) & mask; /* mask <= 31 drops the bits above d */
     const uint32_t tgt = (e >> SL_SYN_T_SHIFT) & SL_SYN_T_MASK;
     const uint32_t addr = tgt * SL_MAX_DEPTH + slot;
+#if SL_RING_FORWARD
     const int32_t old = addr == a1 ? v1 : addr == a2 ? v2 : ring[addr];
     const int32_t sum = old + (int32_t)(int8_t)(uint8_t)(e & SL_SYN_W_MASK) * p;
     ring[addr] = sum;
@@ -141,11 +152,14 @@ fanout_walk:
     v2 = v1;
     a1 = addr;
     v1 = sum;
+#else
+    ring[addr] += (int32_t)(int8_t)(uint8_t)(e & SL_SYN_W_MASK) * p;
+#endif
   }
   return c->row_valid[src];
 }
 
-uint32_t sl_core_step(sl_core *c, const uint16_t *chan, const uint8_t *payload,
+SL_CORE_API uint32_t sl_core_step(sl_core *c, const uint16_t *chan, const uint8_t *payload,
                       uint32_t n_events, uint8_t spikes[SL_MAX_NEURONS]) {
   uint32_t n, i, ops = 0;
   sl_core_update(c, spikes);
@@ -163,7 +177,7 @@ deliver_inputs:
   return ops;
 }
 
-int32_t sl_core_decision(const sl_core *c) {
+SL_CORE_API int32_t sl_core_decision(const sl_core *c) {
   int32_t best = -1;
   uint32_t k;
 decide:
@@ -175,7 +189,7 @@ decide:
   return best;
 }
 
-void sl_core_rewire(sl_core *c, uint16_t src, uint16_t slot, uint32_t entry) {
+SL_CORE_API void sl_core_rewire(sl_core *c, uint16_t src, uint16_t slot, uint32_t entry) {
   c->net.syn[(uint32_t)src * c->net.row_cap + slot] = entry;
   row_scan(c, src);
 }

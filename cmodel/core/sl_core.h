@@ -13,6 +13,13 @@
 extern "C" {
 #endif
 
+/* Linkage of the core's functions. The HLS top compiles sl_core.c into its own translation
+ * unit with SL_CORE_API defined as `static inline` (and SL_RING_FORWARD 1), so the IP and the
+ * reference model are the same source under two settings and can be linked side by side. */
+#ifndef SL_CORE_API
+#define SL_CORE_API
+#endif
+
 /* Parameters shared by the neurons of one population (spec §2). */
 typedef struct {
   uint16_t count;     /* neurons in this population */
@@ -45,7 +52,7 @@ typedef struct {
 } sl_core;
 
 /* Pack / unpack one synapse entry (spec §7). */
-uint32_t sl_syn_pack(uint16_t target, int8_t weight, uint8_t delay);
+SL_CORE_API uint32_t sl_syn_pack(uint16_t target, int8_t weight, uint8_t delay);
 static inline int sl_syn_valid(uint32_t e) { return (e & SL_SYN_VALID) != 0; }
 static inline uint16_t sl_syn_target(uint32_t e) { return (uint16_t)((e >> SL_SYN_T_SHIFT) & SL_SYN_T_MASK); }
 static inline uint8_t sl_syn_delay(uint32_t e) { return (uint8_t)((e >> SL_SYN_D_SHIFT) & SL_SYN_D_MASK); }
@@ -53,31 +60,31 @@ static inline int8_t sl_syn_weight(uint32_t e) { return (int8_t)(uint8_t)(e & SL
 
 /* Derive per-neuron population, row lengths and readout count from c->net, then reset the
  * state. The network must already be valid (host layer: sl_net_validate). */
-void sl_core_configure(sl_core *c);
+SL_CORE_API void sl_core_configure(sl_core *c);
 
 /* Zero membranes, rings, scores and the step counter (start of a sample). */
-void sl_core_reset(sl_core *c);
+SL_CORE_API void sl_core_reset(sl_core *c);
 
 /* Phase 1+2 of step t (spec §5): update sweep and readout scores. Writes 1/0 per neuron to
  * spikes[0..n_neurons-1]; returns the number of spikes. Does not advance t. */
-uint32_t sl_core_update(sl_core *c, uint8_t spikes[SL_MAX_NEURONS]);
+SL_CORE_API uint32_t sl_core_update(sl_core *c, uint8_t spikes[SL_MAX_NEURONS]);
 
 /* Phase 3 (spec §3, §4): deliver one event of the current step from source `src`
  * (input channel c, or n_inputs + neuron) with `payload` (1..255). Returns synaptic
  * operations performed (valid entries walked). */
-uint32_t sl_core_deliver(sl_core *c, uint16_t src, uint8_t payload);
+SL_CORE_API uint32_t sl_core_deliver(sl_core *c, uint16_t src, uint8_t payload);
 
 /* A whole step: update, deliver this step's spikes and the given input events, t += 1.
  * chan[i], payload[i] for i < n_events are this step's input events (already validated). */
-uint32_t sl_core_step(sl_core *c, const uint16_t *chan, const uint8_t *payload,
+SL_CORE_API uint32_t sl_core_step(sl_core *c, const uint16_t *chan, const uint8_t *payload,
                       uint32_t n_events, uint8_t spikes[SL_MAX_NEURONS]);
 
 /* Decision rule (spec §6): class with the largest score, ties to the lowest; -1 if none. */
-int32_t sl_core_decision(const sl_core *c);
+SL_CORE_API int32_t sl_core_decision(const sl_core *c);
 
 /* Rewrite one entry (spec §4.1) without checks; the host layer checks first
  * (sl_net_check_entry). Keeps row_len and row_valid consistent (O(row_cap)). */
-void sl_core_rewire(sl_core *c, uint16_t src, uint16_t slot, uint32_t entry);
+SL_CORE_API void sl_core_rewire(sl_core *c, uint16_t src, uint16_t slot, uint32_t entry);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 #ifndef SL_NET_H
 #define SL_NET_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "sl_core.h"
 #include "sl_status.h"

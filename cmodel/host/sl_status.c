@@ -24,6 +24,9 @@ static const char *const messages[SL_ERR_COUNT_] = {
   [SL_ERR_PARSE] = "malformed line",
   [SL_ERR_EVENT] = "bad event",
   [SL_ERR_ARG] = "bad argument",
+  [SL_ERR_BUS] = "bus error",
+  [SL_ERR_TIMEOUT] = "device does not answer",
+  [SL_ERR_DEVICE] = "device cannot take this",
 };
 
 const char *sl_strerror(sl_status s) {

@@ -28,6 +28,9 @@ typedef enum {
   SL_ERR_PARSE,     /* a malformed text line */
   SL_ERR_EVENT,     /* an event out of range, out of order or duplicated */
   SL_ERR_ARG,       /* a bad argument from the caller */
+  SL_ERR_BUS,       /* the device answered a bus access with an error response */
+  SL_ERR_TIMEOUT,   /* the device did not answer */
+  SL_ERR_DEVICE,    /* the device cannot take this (identity, version, capacity, state) */
   SL_ERR_COUNT_
 } sl_status;
 

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# flow.sh — the README's main job, end to end on the embedded default: synthesise the
+# ci-size Heidelberg-Digits-layout corpus, extract features, train the delay-SNN (DCLS
+# delays) briefly, export the integer model image, measure its deployed accuracy on the
+# bit-accurate C model, classify test samples on the simulated board (the Verilated RTL
+# through the host driver, every spike checked against the C model), and report.
+#
+#   scripts/flow.sh            (environment: SL_FLOW_OUT=out/flow SL_FLOW_EPOCHS=30
+#                               SL_FLOW_RTL_SAMPLES=100 SL_FLOW_SEED=1)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${SL_FLOW_OUT:-out/flow}
+epochs=${SL_FLOW_EPOCHS:-30}
+rtl_n=${SL_FLOW_RTL_SAMPLES:-100}
+seed=${SL_FLOW_SEED:-1}
+jobs=$(nproc)
+t_start=$(date +%s)
+n_stage=8
+stage() { printf '\n== [%d/%d] %s (%ds elapsed) ==\n' "$1" "$n_stage" "$2" $(( $(date +%s) - t_start )); }
+
+stage 1 "install what is missing, build"
+scripts/setup.sh
+cmake -S . -B build >/dev/null
+cmake --build build -j"$jobs" 2>&1 | grep -E "error|warning" || true
+sl=build/cli/spikeline
+[ -x "$sl" ] || { echo "flow: build failed" >&2; exit 1; }
+mkdir -p "$out"
+
+stage 2 "synthesise the ci corpus (HD layout, 48 kHz FLAC)"
+python3 scripts/corpus/synth_corpus.py --size ci --out "$out/corpus" --seed "$seed" -j "$jobs"
+
+stage 3 "log-mel features (80 frames x 40 bands)"
+$sl features "$out/corpus" -o "$out/hd.slf"
+$sl data "$out/hd.slf" | head -5 || true
+
+stage 4 "train: 40 -> 256 LIF -> 20 readouts, delays learned by DCLS ($epochs epochs + 3 QAT)"
+$sl train --features "$out/hd.slf" --epochs "$epochs" --qat-epochs 3 --batch 64 --seed "$seed" -o "$out/train"
+
+stage 5 "export: the integer model image"
+$sl info "$out/train/model.slm"
+
+stage 6 "deployed accuracy on the bit-accurate C model (whole test split)"
+$sl events "$out/hd.slf" --split test -o "$out/test.sle"
+$sl run "$out/train/model.slm" "$out/test.sle" -o "$out/test_cmodel.slt" 2> "$out/cmodel.log"
+cat "$out/cmodel.log"
+
+stage 7 "classify $rtl_n test samples on the simulated board (Verilated RTL via the host driver)"
+$sl classify "$out/train/model.slm" "$out/test.sle" --target sim: --limit "$rtl_n" \
+    -o "$out/test_rtl.slt" --json "$out/rtl.json" | tee "$out/rtl.log"
+
+stage 8 "report"
+python3 scripts/plot_sample.py "$out/train/model.slm" "$out/test.sle" "$out/sample.png" --sample 0 --spikeline "$sl"
+python3 - "$out" <<'PY'
+import json, re, subprocess, sys
+out = sys.argv[1]
+summ = open(f"{out}/train/summary.txt").read()
+def grab(pat, text, cast=float):
+    m = re.search(pat, text)
+    return cast(m.group(1)) if m else None
+float_acc = grab(r"float[^\d]*([\d.]+)\s*%", summ)
+cm = open(f"{out}/cmodel.log").read()
+c_ok, c_n = (int(x) for x in re.search(r"accuracy (\d+)/(\d+)", cm).groups())
+rtl = json.load(open(f"{out}/rtl.json"))
+inf = subprocess.run(["build/cli/spikeline", "info", f"{out}/train/model.slm"], capture_output=True, text=True).stdout
+syn = grab(r"synapses (\d+) of", inf, int)
+rows = [
+    ("float network (trainer, integer delays)", f"{float_acc:.2f} %" if float_acc is not None else "n/a", "test split"),
+    ("C model (integer, hardware decision rule)", f"{100.0 * c_ok / c_n:.2f} % ({c_ok}/{c_n})", "test split"),
+    ("C model on the RTL subset", f"{100.0 * rtl['cmodel_correct'] / rtl['labelled']:.2f} % ({rtl['cmodel_correct']}/{rtl['labelled']})", f"first {rtl['samples']} test samples"),
+    ("RTL (Verilated, via the driver)", f"{100.0 * rtl['device_correct'] / rtl['labelled']:.2f} % ({rtl['device_correct']}/{rtl['labelled']})", f"first {rtl['samples']} test samples"),
+]
+w = max(len(r[0]) for r in rows)
+print(f"\n{'level':<{w}}  {'accuracy':<22}  on")
+for r in rows:
+    print(f"{r[0]:<{w}}  {r[1]:<22}  {r[2]}")
+print(f"\nsynapses in the table: {syn}; RTL cycles per inference: {rtl['cycles_per_inference']:.0f} "
+      f"({rtl['cycles_per_inference'] / 125:.0f} us at 125 MHz); every RTL spike and decision equal to the C model's")
+print(f"plots: {out}/train/curves.png (training curves), {out}/sample.png (input, hidden raster, readouts)")
+PY
+echo "flow: done in $(( $(date +%s) - t_start )) s; everything is in $out/"

@@ -1,0 +1,99 @@
+// sl_cosim.h — the cosimulation host: loads a model image into the simulated core (over the
+// AXI4-Lite bus as a driver would, or trusting a $readmemh preload of the memories), streams
+// each sample's events, steps the C reference model in lockstep and compares spikes (and
+// optionally membranes, rings and scores) at every timestep boundary. It also writes the
+// spec §8.3 trace from what the RTL produced, so it can be diffed with `spikeline run`.
+#ifndef SL_COSIM_H
+#define SL_COSIM_H
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+#include "sl_dut.h"
+#include "sl_events.h"
+#include "sl_net.h"
+
+// Register byte offsets and windows (docs/rtl.md; rtl/sl_pkg.sv).
+namespace slreg {
+constexpr uint32_t kId = 0x000, kVersion = 0x004, kCaps = 0x008, kVariant = 0x00C, kCtrl = 0x010,
+                   kStatus = 0x014, kErr = 0x018, kErrAddr = 0x01C, kNInputs = 0x020,
+                   kNNeurons = 0x024, kNPops = 0x028, kDepthLog2 = 0x02C, kRowCapLog2 = 0x030,
+                   kNReadouts = 0x034, kCycLo = 0x040, kCycHi = 0x044, kBusyCyc = 0x048,
+                   kSweepCyc = 0x04C, kDelivCyc = 0x050, kStallCyc = 0x054, kEvents = 0x058,
+                   kSynops = 0x05C, kSpikes = 0x060, kSteps = 0x064, kInBad = 0x068, kPopBase = 0x100;
+constexpr uint32_t kWinScore = 0x020000, kWinV = 0x040000, kWinRing = 0x080000, kWinSyn = 0x100000;
+constexpr uint32_t kCtrlEnable = 1, kCtrlClearState = 2, kCtrlClearTable = 4, kCtrlClearCount = 8;
+constexpr uint32_t kIdValue = 0x534C4331;
+}  // namespace slreg
+
+// Maxima of the built core, read from the CAPS register.
+struct SlCaps {
+  uint32_t input_aw, neuron_aw, depth_aw, rowcap_aw, syn_aw, readout_aw, pop_aw;
+};
+
+struct SlCosimOptions {
+  bool load_bus = true;       // write the table over the bus (else: it was preloaded)
+  bool verify_load = false;   // read every written entry back over the bus
+  bool check_state = false;   // compare membranes, rings and scores at every step
+  uint32_t jitter = 0;        // 0: streams always valid/ready; else a seed for random gaps
+  uint32_t stop_after = 0;    // stop after this many steps in total (0 = run all); for waves
+  uint32_t rewire_every = 0;  // every N steps rewrite one random entry over the bus (and try
+                              // an illegal one, which must be refused)
+  bool quiet = false;
+};
+
+struct SlCosimStats {
+  uint64_t steps = 0, input_events = 0, spikes = 0, synops = 0;
+  uint64_t cycles = 0, busy = 0, sweep = 0, deliver = 0, stall = 0;
+};
+
+class SlCosim {
+ public:
+  SlCosim(SlDut &dut, sl_core *ref, const SlCosimOptions &opt);
+  // Reset pulse, identify the core, check it can hold the model, write the configuration
+  // (read back), load the table if opt.load_bus. Returns false with message() on failure.
+  bool setup();
+  // Run every sample of es in lockstep; write the RTL trace to `trace` (may be NULL).
+  // Returns false at the first mismatch (message() explains it; fail_step() says where).
+  bool run(const sl_eventset &es, FILE *trace);
+  const std::string &message() const { return msg_; }
+  int64_t fail_cycle() const { return fail_cycle_; }
+  const SlCosimStats &stats() const { return st_; }
+
+  // Bus access as a driver does it. Return false on SLVERR.
+  bool write(uint32_t addr, uint32_t data);
+  bool read(uint32_t addr, uint32_t &data);
+  // A write whose response is returned rather than judged: 0 OKAY, 2 SLVERR, -1 no response.
+  int write_resp(uint32_t addr, uint32_t data);
+
+ private:
+  struct StepLog {
+    uint32_t t;
+    std::vector<std::pair<uint16_t, uint8_t>> ev;
+    std::vector<uint16_t> spikes;
+  };
+  void tick();
+  bool wait_idle(uint64_t limit);
+  bool fail(const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+  bool run_sample(const sl_eventset &es, uint32_t i, FILE *trace);
+  bool check_state(uint32_t t);
+  bool rewire(uint32_t t);
+  uint32_t rand32();
+  void history(std::string &s) const;
+
+  SlDut &dut_;
+  sl_core *ref_;
+  SlCosimOptions opt_;
+  SlPinsIn in_;
+  SlPinsOut out_;
+  SlCaps caps_{};
+  std::string msg_;
+  int64_t fail_cycle_ = -1;
+  SlCosimStats st_;
+  std::vector<StepLog> log_;   // recent steps, for the mismatch report
+  uint32_t rng_ = 1;
+  uint64_t steps_total_ = 0;
+};
+
+#endif
