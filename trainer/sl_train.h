@@ -60,7 +60,7 @@ typedef struct {
   uint64_t seed;
 } sl_train_cfg;
 
-/* Seed defaults (docs/trainer.md, SEED-METHOD.md). */
+/* Defaults of the reference method (Meszaros, Knight, Nowotny 2024; docs/trainer.md). */
 void sl_train_cfg_default(sl_train_cfg *c);
 /* Set one option by name ("hidden", "lr-w", ...) from text; returns SL_ERR_ARG naming it. */
 sl_status sl_train_cfg_set(sl_train_cfg *c, const char *key, const char *val, sl_err *err);
