@@ -6,12 +6,12 @@
 # through the host driver, every spike checked against the C model), and report.
 #
 #   scripts/flow.sh            (environment: SL_FLOW_OUT=out/flow SL_FLOW_EPOCHS=30
-#                               SL_FLOW_RTL_SAMPLES=100 SL_FLOW_SEED=1)
+#                               SL_FLOW_RTL_SAMPLES=0 (all) SL_FLOW_SEED=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${SL_FLOW_OUT:-out/flow}
 epochs=${SL_FLOW_EPOCHS:-30}
-rtl_n=${SL_FLOW_RTL_SAMPLES:-100}
+rtl_n=${SL_FLOW_RTL_SAMPLES:-0}   # 0: the whole test split
 seed=${SL_FLOW_SEED:-1}
 jobs=$(nproc)
 t_start=$(date +%s)
@@ -20,11 +20,10 @@ stage() { printf '\n== [%d/%d] %s (%ds elapsed) ==\n' "$1" "$n_stage" "$2" $(( $
 
 stage 1 "install what is missing, build"
 scripts/setup.sh
-cmake -S . -B build >/dev/null
-cmake --build build -j"$jobs" 2>&1 | grep -E "error|warning" || true
-sl=build/cli/spikeline
-[ -x "$sl" ] || { echo "flow: build failed" >&2; exit 1; }
 mkdir -p "$out"
+cmake -S . -B build > "$out/build.log" 2>&1 && cmake --build build -j"$jobs" >> "$out/build.log" 2>&1 ||
+  { tail -30 "$out/build.log"; echo "flow: build failed (log: $out/build.log)" >&2; exit 1; }
+sl=build/cli/spikeline
 
 stage 2 "synthesise the ci corpus (HD layout, 48 kHz FLAC)"
 python3 scripts/corpus/synth_corpus.py --size ci --out "$out/corpus" --seed "$seed" -j "$jobs"
@@ -44,7 +43,7 @@ $sl events "$out/hd.slf" --split test -o "$out/test.sle"
 $sl run "$out/train/model.slm" "$out/test.sle" -o "$out/test_cmodel.slt" 2> "$out/cmodel.log"
 cat "$out/cmodel.log"
 
-stage 7 "classify $rtl_n test samples on the simulated board (Verilated RTL via the host driver)"
+stage 7 "classify the test samples on the simulated board (Verilated RTL via the host driver)"
 $sl classify "$out/train/model.slm" "$out/test.sle" --target sim: --limit "$rtl_n" \
     -o "$out/test_rtl.slt" --json "$out/rtl.json" | tee "$out/rtl.log"
 
@@ -57,7 +56,8 @@ summ = open(f"{out}/train/summary.txt").read()
 def grab(pat, text, cast=float):
     m = re.search(pat, text)
     return cast(m.group(1)) if m else None
-float_acc = grab(r"float[^\d]*([\d.]+)\s*%", summ)
+kv = dict(l.split(" = ", 1) for l in summ.splitlines() if " = " in l)
+float_acc = 100.0 * float(kv["test_acc_float"]) if "test_acc_float" in kv else None
 cm = open(f"{out}/cmodel.log").read()
 c_ok, c_n = (int(x) for x in re.search(r"accuracy (\d+)/(\d+)", cm).groups())
 rtl = json.load(open(f"{out}/rtl.json"))
@@ -66,8 +66,8 @@ syn = grab(r"synapses (\d+) of", inf, int)
 rows = [
     ("float network (trainer, integer delays)", f"{float_acc:.2f} %" if float_acc is not None else "n/a", "test split"),
     ("C model (integer, hardware decision rule)", f"{100.0 * c_ok / c_n:.2f} % ({c_ok}/{c_n})", "test split"),
-    ("C model on the RTL subset", f"{100.0 * rtl['cmodel_correct'] / rtl['labelled']:.2f} % ({rtl['cmodel_correct']}/{rtl['labelled']})", f"first {rtl['samples']} test samples"),
-    ("RTL (Verilated, via the driver)", f"{100.0 * rtl['device_correct'] / rtl['labelled']:.2f} % ({rtl['device_correct']}/{rtl['labelled']})", f"first {rtl['samples']} test samples"),
+    ("C model on the RTL subset", f"{100.0 * rtl['cmodel_correct'] / rtl['labelled']:.2f} % ({rtl['cmodel_correct']}/{rtl['labelled']})", f"{rtl['samples']} test samples"),
+    ("RTL (Verilated, via the driver)", f"{100.0 * rtl['device_correct'] / rtl['labelled']:.2f} % ({rtl['device_correct']}/{rtl['labelled']})", f"{rtl['samples']} test samples"),
 ]
 w = max(len(r[0]) for r in rows)
 print(f"\n{'level':<{w}}  {'accuracy':<22}  on")

@@ -89,7 +89,7 @@ set output '{os.path.abspath(a.out)}'
 set multiplot layout 3,1 title '{title}'
 set xrange [-0.5:{steps - 0.5}]
 set yrange [-0.5:{channels - 0.5}]
-set ylabel 'input channel'; set cblabel 'payload'
+set ylabel 'input channel'; set cblabel 'payload'; set cbrange [0:255]
 set palette defined (0 'white', 1 '#3060c0', 2 '#102040')
 plot 'in.dat' u 1:2:3 w p pt 5 ps 0.5 lc palette notitle
 unset colorbox
