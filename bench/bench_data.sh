@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench_data.sh — the data figures of docs/results-data.md: synthesis time per 1,000
+# bench_data.sh — the data figures of docs/results.md: synthesis time per 1,000
 # utterances, feature throughput and the nearest-centroid yardstick, each printed with the
 # command that produced it. Usage: bench/bench_data.sh [BUILD_DIR] [SIZE] [OUT_DIR]
 #   defaults: build, default, /tmp/spikeline-corpus-<SIZE>  (a fresh directory is timed;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# train_table.sh CACHE.slf OUTDIR [EPOCHS] [QAT] — the accuracy table of docs/results-train.md:
+# train_table.sh CACHE.slf OUTDIR [EPOCHS] [QAT] — the accuracy table of docs/results.md:
 # no delays, fixed random delays, DCLS, DEEP R + RigL (delays by structure, 4 candidate
 # delays per pair) at several sparsities, and the seed's hybrid (DEEP R 1/2 + DCLS).
 # One run at a time, 2 threads. Appends one markdown row per run to OUTDIR/table.md.
