@@ -3,7 +3,10 @@
  * run time, stream a sample's events and collect its spikes, read status and counters.
  *
  * URIs:  sim:[option,...]     the Verilated RTL core, in this process
+ *        sim:sc[,option,...]  the same RTL in a SystemC virtual platform, in this process
+ *                             (SystemC builds only; one open sim:sc device per process)
  *        uio:/dev/uioN        a board's core through Linux UIO (docs/board.md)
+ *   sim options: fst=FILE (waves), fault=hang|version|smallcaps|slverr@N (tests)
  * Errors are sl_status codes with a one-line message in sl_err; the driver never exits. */
 #ifndef SL_DEV_H
 #define SL_DEV_H

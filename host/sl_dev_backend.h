@@ -1,6 +1,7 @@
 /* sl_dev_backend.h — what a backend gives the driver: 32-bit register access on the
  * AXI4-Lite window and progress on the two streams. Backends: sim (the Verilated RTL,
- * in-process), uio (a board's UIO window). The driver's protocol lives in sl_dev.c. */
+ * in-process), sim:sc (the same RTL in a SystemC virtual platform, in-process), uio (a
+ * board's UIO window). The driver's protocol lives in sl_dev.c. */
 #ifndef SL_DEV_BACKEND_H
 #define SL_DEV_BACKEND_H
 
@@ -33,8 +34,10 @@ typedef struct {
   void (*close)(void *ctx);
 } sl_dev_ops;
 
-/* Backend constructors: parse the part of the URI after "sim:" / "uio:". */
+/* Backend constructors: parse the part of the URI after "sim:" / "uio:". sl_dev_sim_open
+ * hands "sim:sc[,...]" to sl_dev_sc_open (the options after "sc,"). */
 sl_status sl_dev_sim_open(const char *args, const sl_dev_ops **ops, void **ctx, sl_err *err);
+sl_status sl_dev_sc_open(const char *args, const sl_dev_ops **ops, void **ctx, sl_err *err);
 sl_status sl_dev_uio_open(const char *args, const sl_dev_ops **ops, void **ctx, sl_err *err);
 
 #ifdef __cplusplus
