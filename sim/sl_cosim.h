@@ -13,18 +13,23 @@
 #include "sl_dut.h"
 #include "sl_events.h"
 #include "sl_net.h"
+#include "sl_regs.h"
 
-// Register byte offsets and windows (docs/rtl.md; rtl/sl_pkg.sv).
+// Register byte offsets and windows: the software map of host/sl_regs.h (docs/rtl.md), named
+// for C++ here so the cosim host and the driver cannot disagree.
 namespace slreg {
-constexpr uint32_t kId = 0x000, kVersion = 0x004, kCaps = 0x008, kVariant = 0x00C, kCtrl = 0x010,
-                   kStatus = 0x014, kErr = 0x018, kErrAddr = 0x01C, kNInputs = 0x020,
-                   kNNeurons = 0x024, kNPops = 0x028, kDepthLog2 = 0x02C, kRowCapLog2 = 0x030,
-                   kNReadouts = 0x034, kCycLo = 0x040, kCycHi = 0x044, kBusyCyc = 0x048,
-                   kSweepCyc = 0x04C, kDelivCyc = 0x050, kStallCyc = 0x054, kEvents = 0x058,
-                   kSynops = 0x05C, kSpikes = 0x060, kSteps = 0x064, kInBad = 0x068, kPopBase = 0x100;
-constexpr uint32_t kWinScore = 0x020000, kWinV = 0x040000, kWinRing = 0x080000, kWinSyn = 0x100000;
-constexpr uint32_t kCtrlEnable = 1, kCtrlClearState = 2, kCtrlClearTable = 4, kCtrlClearCount = 8;
-constexpr uint32_t kIdValue = 0x534C4331;
+constexpr uint32_t kId = SL_REG_ID, kVersion = SL_REG_VERSION, kCaps = SL_REG_CAPS, kVariant = SL_REG_VARIANT,
+                   kCtrl = SL_REG_CTRL, kStatus = SL_REG_STATUS, kErr = SL_REG_ERR, kErrAddr = SL_REG_ERR_ADDR,
+                   kNInputs = SL_REG_N_INPUTS, kNNeurons = SL_REG_N_NEURONS, kNPops = SL_REG_N_POPS,
+                   kDepthLog2 = SL_REG_DEPTH_LOG2, kRowCapLog2 = SL_REG_ROWCAP_LOG2,
+                   kNReadouts = SL_REG_N_READOUTS, kCycLo = SL_REG_CYC_LO, kCycHi = SL_REG_CYC_HI,
+                   kBusyCyc = SL_REG_BUSY_CYC, kSweepCyc = SL_REG_SWEEP_CYC, kDelivCyc = SL_REG_DELIV_CYC,
+                   kStallCyc = SL_REG_STALL_CYC, kEvents = SL_REG_EVENTS, kSynops = SL_REG_SYNOPS,
+                   kSpikes = SL_REG_SPIKES, kSteps = SL_REG_STEPS, kInBad = SL_REG_IN_BAD, kPopBase = SL_REG_POP(0);
+constexpr uint32_t kWinScore = SL_WIN_SCORE, kWinV = SL_WIN_V, kWinRing = SL_WIN_RING, kWinSyn = SL_WIN_SYN;
+constexpr uint32_t kCtrlEnable = SL_CTRL_ENABLE, kCtrlClearState = SL_CTRL_CLEAR_STATE,
+                   kCtrlClearTable = SL_CTRL_CLEAR_TABLE, kCtrlClearCount = SL_CTRL_CLEAR_COUNT;
+constexpr uint32_t kIdValue = SL_ID_VALUE;
 }  // namespace slreg
 
 // Maxima of the built core, read from the CAPS register.
