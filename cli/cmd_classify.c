@@ -18,7 +18,7 @@ static double now(void) {
 }
 
 static void help(void) {
-  puts("usage: spikeline classify MODEL.slm EVENTS.sle --target sim:|uio:/dev/uioN [--limit N] [-o TRACE.slt]\n"
+  puts("usage: spikeline classify MODEL.slm EVENTS.sle --target sim:|sim:sc|uio:/dev/uioN [--limit N] [-o TRACE.slt]\n"
        "       [--json SUMMARY.json] [-q]\n"
        "\n"
        "Loads MODEL into the device, runs each labelled sample of EVENTS on it and on the C\n"

@@ -8,7 +8,7 @@
 
 int sl_cmd_deploy(int argc, char **argv) {
   if (sl_cli_wants_help(argc, argv)) {
-    puts("usage: spikeline deploy MODEL.slm --target sim:|uio:/dev/uioN\n\n"
+    puts("usage: spikeline deploy MODEL.slm --target sim:|sim:sc|uio:/dev/uioN\n\n"
          "Identifies the core (ID, version, capacities), refuses a model it cannot hold, writes\n"
          "the configuration and the synapse table over the bus, reads all of it back and enables\n"
          "the core only when everything matches. A failed load leaves the core disabled.");

@@ -392,7 +392,8 @@ static int case_recurrent(void) {
 static int case_fanin(void) {
   g_case = "fanin";
 #if SL_MAX_INPUTS < 1024 || SL_MAX_SYN < 1026 * 64
-  return 0; /* a build with smaller maxima cannot hold this network */
+  printf("sl_hls_tb: case fanin skipped: this build's maxima cannot hold a fan-in of 65535\n");
+  return 0; /* reported, not counted as passed: a smaller build cannot hold this network */
 #endif
   sl_net *n = sl_net_new();
   n->n_inputs = 1024, n->n_neurons = 2, n->n_pops = 1, n->depth = 2, n->row_cap = 64;

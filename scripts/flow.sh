@@ -30,7 +30,8 @@ python3 scripts/corpus/synth_corpus.py --size ci --out "$out/corpus" --seed "$se
 
 stage 3 "log-mel features (80 frames x 40 bands)"
 $sl features "$out/corpus" -o "$out/hd.slf"
-$sl data "$out/hd.slf" | head -5 || true
+$sl data "$out/hd.slf" > "$out/data.txt"
+head -5 "$out/data.txt"
 
 stage 4 "train: 40 -> 256 LIF -> 20 readouts, delays learned by DCLS ($epochs epochs + 3 QAT)"
 $sl train --features "$out/hd.slf" --epochs "$epochs" --qat-epochs 3 --batch 64 --seed "$seed" -o "$out/train"

@@ -11,7 +11,7 @@ set -euo pipefail
 
 core=(build-essential cmake pkg-config check libsndfile1-dev libkissfft-dev
       libhdf5-dev hdf5-tools verilator iverilog libsystemc-dev
-      clang libclang-rt-14-dev gnuplot-nox flac
+      clang libclang-rt-14-dev gnuplot-nox flac tcl bc
       python3 espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k
       festvox-us-slt-hts sox libsox-fmt-all)
 extra=(yosys nextpnr-ice40 fpga-icestorm python3-numpy python3-torch)
