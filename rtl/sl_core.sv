@@ -1,5 +1,5 @@
 // sl_core — the spikeline core (docs/spec.md §5): step sequencer, update sweep (one neuron per
-// clock), fan-out walker with the pipelined ring read-modify-write (one synaptic entry per
+// clock, three stages: RAM read, neuron stage 1, neuron stage 2 + writes), fan-out walker with the pipelined ring read-modify-write (one synaptic entry per
 // clock, forwarding for back-to-back hits on one ring word), state and table clear engines,
 // and the configuration registers and memory windows behind the host bus (docs/rtl.md).
 module sl_core
@@ -146,16 +146,21 @@ module sl_core
   logic [NeuronAw-1:0]  s1_n_q;
   logic [PopAw-1:0]     s1_p_q;
   logic [ReadoutAw-1:0] s1_k_q;
+  logic                 s2_valid_q, s2_ro_q;  // second neuron stage: V', score and spike writes
+  logic [NeuronAw-1:0]  s2_n_q;
+  logic [ReadoutAw-1:0] s2_k_q;
   logic [CntW-1:0]      nspk_q;     // spikes of this step (entries in u_spk)
   logic                 sw_ro;
   logic signed [23:0]   nu_v;
   logic                 nu_spike;
 
   assign sw_ro    = pop_mode_q[32'(sw_p_q)*3 + sl_pkg::ModeReadout];
-  // Issue while neurons remain and the output FIFO has room for this and the one in flight.
-  assign sw_issue = (st_q == StSweep) && (sw_n_q < cfg_nneu_q) && (of_count <= 4'd6);
+  // Issue while neurons remain and the output FIFO has room for this and the two in flight.
+  assign sw_issue = (st_q == StSweep) && (sw_n_q < cfg_nneu_q) && (of_count <= 4'd5);
 
+  // Stage 1 sees the RAM reads of neuron s1_n_q; its update comes out for s2_n_q.
   sl_neuron u_neuron (
+    .clk_i, .rst_ni,
     .v_i(v_rd), .ring_i(ring_rd),
     .leak_i(pop_leak_q[32'(s1_p_q)*13 +: 13]),
     .thr_i(pop_thr_q[32'(s1_p_q)*24 +: 24]),
@@ -307,8 +312,8 @@ module sl_core
     len_we = 1'b0;  len_wa = bus_src;          len_wd = bus_slot1;
     ring_we = 1'b0; ring_wa = RingAw'(widx);   ring_wd = bus_wdata_i;
     v_we = 1'b0;    v_wa = NeuronAw'(widx);    v_wd = bus_wdata_i[23:0];
-    sc_we = 1'b0;   sc_wa = s1_k_q;            sc_wd = sc_rd + 40'($signed(nu_v));
-    spk_we = 1'b0;  spk_wa = NeuronAw'(nspk_q); spk_wd = s1_n_q;
+    sc_we = 1'b0;   sc_wa = s2_k_q;            sc_wd = sc_rd + 40'($signed(nu_v));
+    spk_we = 1'b0;  spk_wa = NeuronAw'(nspk_q); spk_wd = s2_n_q;
 
     unique case (st_q)
       StWait: begin
@@ -321,11 +326,11 @@ module sl_core
       StSweep: begin
         ring_ra = {NeuronAw'(sw_n_q), slot_now};
         v_ra    = NeuronAw'(sw_n_q);
-        sc_ra   = sw_k_q;
-        ring_we = s1_valid_q;  ring_wa = {s1_n_q, slot_now};  ring_wd = 32'd0;
-        v_we    = s1_valid_q;  v_wa = s1_n_q;                 v_wd = nu_v;
-        sc_we   = s1_valid_q && s1_ro_q;
-        spk_we  = s1_valid_q && nu_spike;
+        sc_ra   = s1_k_q;   // read one clock later: the score is added in stage 2
+        ring_we = s2_valid_q;  ring_wa = {s2_n_q, slot_now};  ring_wd = 32'd0;
+        v_we    = s2_valid_q;  v_wa = s2_n_q;                 v_wd = nu_v;
+        sc_we   = s2_valid_q && s2_ro_q;
+        spk_we  = s2_valid_q && nu_spike;
       end
       StDeliver: begin
         syn_ra  = wk_more ? wk_base_q + SynAw'(wk_k_q) : take_base;
@@ -356,8 +361,8 @@ module sl_core
   assign eos_emit = (st_q == StDeliver) && dl_done && !of_full;
   always_comb begin
     of_push = 1'b0;
-    of_din  = {6'd0, 10'(s1_n_q), t_q};
-    if (st_q == StSweep && s1_valid_q && nu_spike) of_push = 1'b1;
+    of_din  = {6'd0, 10'(s2_n_q), t_q};
+    if (st_q == StSweep && s2_valid_q && nu_spike) of_push = 1'b1;
     else if (eos_emit) begin
       of_push = 1'b1;
       of_din  = {1'b1, 4'd0, 11'(nspk_q), t_q};
@@ -521,6 +526,7 @@ module sl_core
       bus_rdata_o <= '0;
       sw_n_q <= '0; sw_p_q <= '0; sw_pend_q <= '0; sw_k_q <= '0;
       s1_valid_q <= 1'b0; s1_ro_q <= 1'b0; s1_n_q <= '0; s1_p_q <= '0; s1_k_q <= '0;
+      s2_valid_q <= 1'b0; s2_ro_q <= 1'b0; s2_n_q <= '0; s2_k_q <= '0;
       nspk_q <= '0;
       sr_idx_q <= '0; sr_inflight_q <= 1'b0;
       wk_busy_q <= 1'b0; eos_q <= 1'b0; wk_base_q <= '0; wk_src_q <= '0; wk_k_q <= '0; wk_pay_q <= '0;
@@ -596,7 +602,7 @@ module sl_core
       if (st_q == StDeliver) pc_deliv_q <= pc_deliv_q + 32'd1;
       if (in_take) pc_events_q <= pc_events_q + 32'd1;
       if (st_q == StDeliver && w1_valid_q && w1_ent_valid) pc_synops_q <= pc_synops_q + 32'd1;
-      if (st_q == StSweep && s1_valid_q && nu_spike) pc_spikes_q <= pc_spikes_q + 32'd1;
+      if (st_q == StSweep && s2_valid_q && nu_spike) pc_spikes_q <= pc_spikes_q + 32'd1;
       if (eos_emit) pc_steps_q <= pc_steps_q + 32'd1;
       if (err_set[sl_pkg::ErrInProto]) pc_inbad_q <= pc_inbad_q + 32'd1;
       if (bus_reg_wr && !rpop_sel && ridx == sl_pkg::RegCtrl && bus_wdata_i[sl_pkg::CtrlClearCount]) begin
@@ -606,6 +612,7 @@ module sl_core
 
       // ---- step sequencer ----
       s1_valid_q <= 1'b0;
+      s2_valid_q <= 1'b0;
       w1_valid_q <= 1'b0;
       w2_valid_q <= 1'b0;
       fwd_valid_q <= w2_valid_q;
@@ -643,8 +650,12 @@ module sl_core
               sw_pend_q <= sw_pend_q + pop_count_q[(32'(sw_p_q) + 32'd1)*CntW +: CntW];
             end
           end
-          if (s1_valid_q && nu_spike) nspk_q <= nspk_q + CntW'(1);
-          if (!sw_issue && sw_n_q >= cfg_nneu_q && !s1_valid_q) begin
+          s2_valid_q <= s1_valid_q;
+          s2_n_q     <= s1_n_q;
+          s2_k_q     <= s1_k_q;
+          s2_ro_q    <= s1_ro_q;
+          if (s2_valid_q && nu_spike) nspk_q <= nspk_q + CntW'(1);
+          if (!sw_issue && sw_n_q >= cfg_nneu_q && !s1_valid_q && !s2_valid_q) begin
             st_q      <= StDeliver;
             sr_idx_q  <= '0;
             wk_busy_q <= 1'b0;
