@@ -137,26 +137,57 @@ static int ends_with(const char *s, const char *suf) {
   return a >= b && !strcmp(s + a - b, suf);
 }
 
+/* Accuracy per speaker and language (labels >= 10 are German in the HD layout) over a split:
+ * subsets of idx handed to the same evaluator as the whole split. */
+typedef double (*acc_fn)(void *ctx, const sl_dataset *d, const int32_t *idx, int32_t n);
+static void print_per_speaker(const sl_dataset *d, const int32_t *idx, int32_t n, acc_fn f, void *ctx) {
+  int32_t *sub = malloc(sizeof(int32_t) * (n ? n : 1));
+  if (!sub) return;
+  printf("speaker  language  samples  accuracy\n");
+  for (int spk = -1; spk < 1000; spk++)
+    for (int lang = 0; lang < 2; lang++) {
+      int32_t k = 0;
+      for (int32_t i = 0; i < n; i++)
+        if (d->speaker[idx[i]] == spk && (d->label[idx[i]] >= 10) == lang) sub[k++] = idx[i];
+      if (k) printf("%7d  %-8s  %7d  %7.2f%%\n", spk, lang ? "german" : "english", k, 100 * f(ctx, d, sub, k));
+    }
+  free(sub);
+}
+
+static double acc_deployed(void *ctx, const sl_dataset *d, const int32_t *idx, int32_t n) {
+  sl_run_stats rs = {0};
+  sl_err err;
+  return sl_deployed_accuracy((const sl_net *)ctx, d, idx, n, &rs, &err);
+}
+
+static double acc_float(void *ctx, const sl_dataset *d, const int32_t *idx, int32_t n) {
+  sl_stats st;
+  sl_model_eval((sl_model *)ctx, d, idx, n, &st);
+  return n ? (double)st.correct / n : 0;
+}
+
 int sl_cmd_eval(int argc, char **argv) {
   data_opts dopt = {.synth_seed = 7};
   const char *model = NULL;
-  int quant = 0, current = 0, threads = 0;
+  int quant = 0, current = 0, threads = 0, per_speaker = 0;
   const char *split_name = "test";
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      puts("usage: spikeline eval MODEL [--quant] [--current] [--split train|val|test] [data]\n"
+      puts("usage: spikeline eval MODEL [--quant] [--current] [--split train|val|test] [--per-speaker] [data]\n"
            "\n"
            "MODEL.slc (a training checkpoint): the float network with integer delays, its best\n"
            "(validation) snapshot unless --current; --quant uses the int8-quantised weights.\n"
            "MODEL.slm (an exported image): the bit-accurate C model, hardware decision rule.\n"
            "data: as for train (--test-events F.sle, or --synth N --synth-seed S); the split\n"
-           "defaults to test. Prints accuracy and mean loss.");
+           "defaults to test. Prints accuracy and mean loss; --per-speaker adds a table of the\n"
+           "accuracy per speaker and language (feature caches of an HD-layout corpus).");
       return 0;
     }
     if (data_option(argc, argv, &i, &dopt)) continue;
     if (!strcmp(a, "--quant")) quant = 1;
     else if (!strcmp(a, "--current")) current = 1;
+    else if (!strcmp(a, "--per-speaker")) per_speaker = 1;
     else if (!strcmp(a, "--split") && i + 1 < argc) split_name = argv[++i];
     else if (!strcmp(a, "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
     else if (a[0] != '-' && !model) model = a;
@@ -188,6 +219,7 @@ int sl_cmd_eval(int argc, char **argv) {
     int32_t *idx = sl_data_split(&d, split, &n);
     sl_run_stats rs = {0};
     double acc = sl_deployed_accuracy(net, &d, idx, n, &rs, &err);
+    if (acc >= 0 && per_speaker) print_per_speaker(&d, idx, n, acc_deployed, net);
     free(idx);
     sl_net_free(net);
     sl_data_free(&d);
@@ -207,6 +239,7 @@ int sl_cmd_eval(int argc, char **argv) {
   printf("%s: %s accuracy %.2f%% on %d %s samples, loss %.4f (integer delays, %s weights)\n", model,
          current ? "current" : "best-snapshot", n ? 100.0 * st.correct / n : 0, n, split_name, st.loss,
          quant ? "int8-quantised" : "float");
+  if (per_speaker) print_per_speaker(&d, idx, n, acc_float, &m);
   free(idx);
   sl_data_free(&d);
   sl_model_free(&m);

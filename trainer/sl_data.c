@@ -19,6 +19,7 @@ void sl_data_free(sl_dataset *d) {
   free(d->pay);
   free(d->label);
   free(d->split);
+  free(d->speaker);
   memset(d, 0, sizeof *d);
 }
 
@@ -32,7 +33,9 @@ uint8_t *sl_data_add(sl_dataset *d, int32_t label, int split, sl_err *err) {
     if (l) d->label = l;
     uint8_t *s = realloc(d->split, (size_t)cap);
     if (s) d->split = s;
-    if (!p || !l || !s) {
+    int16_t *sp = realloc(d->speaker, sizeof(int16_t) * cap);
+    if (sp) d->speaker = sp;
+    if (!p || !l || !s || !sp) {
       sl_err_set(err, SL_ERR_NOMEM, "out of memory for %d samples", cap);
       return NULL;
     }
@@ -42,6 +45,7 @@ uint8_t *sl_data_add(sl_dataset *d, int32_t label, int split, sl_err *err) {
   memset(x, 0, per);
   d->label[d->n] = label;
   d->split[d->n] = (uint8_t)split;
+  d->speaker[d->n] = -1;
   if (label + 1 > d->n_classes) d->n_classes = label + 1;
   d->n++;
   return x;

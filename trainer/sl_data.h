@@ -19,6 +19,7 @@ typedef struct {
   uint8_t *pay;     /* [n][steps][channels] */
   int32_t *label;   /* [n] */
   uint8_t *split;   /* [n] SL_SPLIT_* */
+  int16_t *speaker; /* [n] speaker id of a corpus sample, -1 = unknown */
 } sl_dataset;
 
 sl_status sl_data_init(sl_dataset *d, int32_t steps, int32_t channels, sl_err *err);

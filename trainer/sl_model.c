@@ -102,6 +102,9 @@ static const cfg_field fields[] = {
     F("lr-pos", 'f', lr_pos, "position learning rate (cosine)"),
     F("lr-qat", 'f', lr_qat, "weight learning rate of fine-tuning"),
     F("l1", 'f', l1, "L1 coefficient on the weights"),
+    F("aug-shift", 'f', aug_shift, "augmentation: max shift along the input channels (bands)"),
+    F("aug-stretch", 'f', aug_stretch, "augmentation: max relative time stretch (0.1 = +-10 %)"),
+    F("aug-time", 'f', aug_time, "augmentation: max time shift (steps)"),
     F("seed", 'u', seed, "random seed"),
 };
 #undef F
@@ -231,6 +234,12 @@ sl_status sl_train_cfg_check(const sl_train_cfg *c, sl_err *err) {
   if (c->n_cand > 1 && !c->deepr) return sl_err_set(err, SL_ERR_ARG, "candidates > 1 needs deepr = 1");
   if (c->row_cap && (!is_pow2(c->row_cap) || c->row_cap > 1024))
     return sl_err_set(err, SL_ERR_ARG, "row-cap %d is not a power of two <= 1024", c->row_cap);
+  if (!(c->aug_shift >= 0 && c->aug_shift < c->n_in))
+    return sl_err_set(err, SL_ERR_ARG, "aug-shift %g not in [0, inputs)", c->aug_shift);
+  if (!(c->aug_stretch >= 0 && c->aug_stretch <= 0.5f))
+    return sl_err_set(err, SL_ERR_ARG, "aug-stretch %g not in [0, 0.5]", c->aug_stretch);
+  if (!(c->aug_time >= 0 && c->aug_time < c->steps))
+    return sl_err_set(err, SL_ERR_ARG, "aug-time %g not in [0, steps)", c->aug_time);
   return SL_OK;
 }
 
@@ -965,7 +974,7 @@ void sl_model_update(sl_model *m, float lr_w, float lr_pos, int train_pos) {
 /* ------------------------------------------------------------------ checkpoint */
 
 #define CKPT_MAGIC "SLTC"
-#define CKPT_VERSION 1
+#define CKPT_VERSION 2
 #define CKPT_HEADER 64
 
 typedef struct {

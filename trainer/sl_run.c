@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "sl_atomic.h"
+#include "sl_augment.h"
 #include "sl_export.h"
 #include "sl_image.h"
 #include "sl_run.h"
@@ -147,8 +148,11 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
   int32_t *order = malloc(sizeof(int32_t) * (size_t)(ntr ? ntr : 1));
   const uint8_t **pay = malloc(sizeof(uint8_t *) * (size_t)c->batch);
   int32_t *lab = malloc(sizeof(int32_t) * (size_t)c->batch);
+  const size_t per = (size_t)d->steps * d->channels;
+  const int aug = sl_augment_on(c);
+  uint8_t *aug_buf = aug ? malloc(per * (size_t)c->batch) : NULL;
   lines_t lines = {0};
-  if (!tr || !va || !te || !order || !pay || !lab) {
+  if (!tr || !va || !te || !order || !pay || !lab || (aug && !aug_buf)) {
     st = sl_err_set(err, SL_ERR_NOMEM, "out of memory");
     goto done;
   }
@@ -168,7 +172,6 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
   }
   const int64_t spe = (ntr + c->batch - 1) / c->batch;
   const int total = c->epochs + c->qat_epochs;
-  const size_t per = (size_t)d->steps * d->channels;
   const int show = o->progress > 0 || (o->progress < 0 && isatty(2));
   double t_main = 0;
   int n_main = 0;
@@ -199,6 +202,13 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
       for (int k = 0; k < nb; k++) {
         pay[k] = d->pay + per * order[b0 + k];
         lab[k] = d->label[order[b0 + k]];
+      }
+      if (aug) { /* a new variant of every training sample each epoch; evaluation sees the data as is */
+#pragma omp parallel for schedule(static) num_threads(m.n_threads)
+        for (int k = 0; k < nb; k++)
+          sl_augment(aug_buf + per * k, d->pay + per * order[b0 + k], d->steps, d->channels, c,
+                     sl_augment_key(c->seed, e, order[b0 + k]));
+        for (int k = 0; k < nb; k++) pay[k] = aug_buf + per * k;
       }
       sl_model_prepare(&m, sigma, phase);
       sl_model_batch(&m, pay, lab, nb, 1, sl_hash64(c->seed ^ sl_hash64((uint64_t)m.step + 99)), &ts);
@@ -298,7 +308,7 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
   st = SL_OK;
 done:
   lines_free(&lines);
-  free(tr); free(va); free(te); free(order); free(pay); free(lab);
+  free(tr); free(va); free(te); free(order); free(pay); free(lab); free(aug_buf);
   sl_model_free(&m);
   return st;
 }

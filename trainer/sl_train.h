@@ -57,6 +57,8 @@ typedef struct {
   float lr_w, lr_w_div, lr_w_final_div, lr_w_pct, lr_pos, lr_qat, l1;
   float adam_b1, adam_b2, adam_eps;
   int32_t smooth;          /* test hook: spike output = smooth arctan step (gradient checks) */
+  /* augmentation of training samples (sl_augment.h): band shift, time stretch, time shift */
+  float aug_shift, aug_stretch, aug_time;
   uint64_t seed;
 } sl_train_cfg;
 
