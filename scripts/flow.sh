@@ -26,7 +26,7 @@ cmake -S . -B build > "$out/build.log" 2>&1 && cmake --build build -j"$jobs" >> 
 sl=build/cli/spikeline
 
 stage 2 "synthesise the ci corpus (HD layout, 48 kHz FLAC)"
-python3 scripts/corpus/synth_corpus.py --size ci --out "$out/corpus" --seed "$seed" -j "$jobs"
+python3 scripts/corpus/synth_corpus.py --size ci --out "$out/corpus" --seed "$seed" -j "$jobs" --replace
 
 stage 3 "log-mel features (80 frames x 40 bands)"
 $sl features "$out/corpus" -o "$out/hd.slf"

@@ -11,7 +11,7 @@ Writes, under OUT:
 Speakers are identities (engine, accent/voice, variant, pitch, speed, formant scaling) of
 espeak-ng, flite and festival; every utterance gets jitter (pitch, tempo, formant), the same
 band limits for all engines, optional reverb, a gain and a full-band low noise floor, and is
-resampled once to 48 kHz. Test speakers 4 and 5 use base voices no training speaker uses.
+resampled once to 48 kHz. Test speakers 4 and 5 use voices no training speaker uses (--test-voices).
 
 Deterministic from --seed (every random choice comes from a SHA-256 of the seed and the
 utterance's name; sox runs with -R). Parallel (-j). Resumable: finished files are skipped,
@@ -33,11 +33,11 @@ import subprocess
 import sys
 import time
 
-GEN_VERSION = 2
-SIZES = {  # trials per (speaker, language, digit); 12 speakers x 20 classes x trials
-    "ci": 4,        # 960 files
-    "default": 17,  # 4,080 files
-    "full": 43,     # 10,320 files (HD has 10,420)
+GEN_VERSION = 3
+SIZES = {  # trials per (speaker, language, digit); 20 speakers x 20 classes x trials
+    "ci": 2,        # 800 files
+    "default": 10,  # 4,000 files: 3,420 train / 580 test
+    "full": 26,     # 10,400 files (HD has 10,420)
 }
 RATE = 48000
 WORK_RATE = 22050
@@ -50,25 +50,47 @@ WORDS = {
 GERMAN_RESPELT = ["nool", "eyns", "zvai", "dry", "feer", "foonf", "zex", "zeeben", "ocht", "noyn"]
 TEST_SPEAKERS = (4, 5)
 
-# One speaker = one identity. engine/base: what the engine is asked for; pitch/speed: the
-# engine's own controls (espeak -p/-s; flite f0 mean Hz / duration stretch; festival
-# duration stretch); formant: vocal-tract scaling applied by sox; semis: a fixed pitch
-# offset in semitones applied by sox. Base voices of speakers 4 and 5 (flite rms, festival
-# ked_diphone) are used by no training speaker.
+# One speaker = one identity. engine/base: what the engine is asked for (espeak: the accent
+# voice for English, `de` for German, plus a variant); pitch/speed: the engine's own controls
+# (espeak -p/-s; flite f0 mean Hz / duration stretch; festival duration stretch); formant:
+# vocal-tract scaling applied by sox; semis: a fixed pitch offset in semitones (sox).
+# Twenty speakers, as in a 4,000-file corpus of 3,420 training / 580 test utterances.
+# Test speakers 4 and 5 use an accent and a variant no training speaker uses (--test-voices
+# espeak, the default) or, with --test-voices engines, the two recorded-voice engines'
+# voices flite rms and festival ked_diphone, which then no training speaker uses.
 SPEAKERS = [
     dict(id=0, gender="female", age=27, height=168, engine="espeak", base="en-us", de="de", variant="f2", pitch=62, speed=165, formant=1.06, semis=0.0),
     dict(id=1, gender="male", age=34, height=181, engine="espeak", base="en-gb", de="de", variant="m3", pitch=40, speed=160, formant=0.96, semis=-1.0),
     dict(id=2, gender="female", age=24, height=163, engine="flite", base="slt", pitch=185, speed=1.00, formant=1.00, semis=0.0),
     dict(id=3, gender="male", age=41, height=178, engine="festival", base="kal_diphone", pitch=0, speed=1.00, formant=0.97, semis=-1.0),
-    dict(id=4, gender="male", age=30, height=183, engine="flite", base="rms", pitch=105, speed=1.00, formant=1.00, semis=0.0),
-    dict(id=5, gender="male", age=52, height=175, engine="festival", base="ked_diphone", pitch=0, speed=1.00, formant=1.02, semis=0.0),
+    dict(id=4, gender="male", age=30, height=183, engine="espeak", base="en-gb-scotland", de="de", variant="m7", pitch=45, speed=158, formant=0.98, semis=0.0),
+    dict(id=5, gender="female", age=52, height=165, engine="espeak", base="en-gb-x-gbcwmd", de="de", variant="annie", pitch=60, speed=162, formant=1.04, semis=1.0),
     dict(id=6, gender="female", age=22, height=160, engine="espeak", base="en-029", de="de", variant="f4", pitch=70, speed=170, formant=1.10, semis=1.0),
     dict(id=7, gender="male", age=45, height=186, engine="flite", base="awb", pitch=110, speed=1.00, formant=0.95, semis=0.0),
     dict(id=8, gender="female", age=31, height=170, engine="festival", base="cmu_us_slt_arctic_hts", pitch=0, speed=1.00, formant=1.03, semis=0.0),
     dict(id=9, gender="female", age=26, height=165, engine="flite", base="kal16", pitch=190, speed=0.95, formant=1.16, semis=4.0),
     dict(id=10, gender="male", age=38, height=179, engine="espeak", base="en-gb-x-rp", de="de", variant="m5", pitch=35, speed=150, formant=0.93, semis=-2.0),
     dict(id=11, gender="female", age=29, height=172, engine="espeak", base="en-us-nyc", de="de", variant="f3", pitch=58, speed=175, formant=1.08, semis=2.0),
+    dict(id=12, gender="male", age=57, height=176, engine="espeak", base="en-gb-x-gbclan", de="de", variant="m2", pitch=38, speed=150, formant=0.95, semis=-1.0),
+    dict(id=13, gender="male", age=25, height=188, engine="espeak", base="en-us", de="de", variant="m6", pitch=50, speed=172, formant=0.97, semis=0.0),
+    dict(id=14, gender="female", age=44, height=166, engine="espeak", base="en-gb", de="de", variant="f1", pitch=66, speed=155, formant=1.05, semis=1.5),
+    dict(id=15, gender="male", age=33, height=174, engine="espeak", base="en-029", de="de", variant="m1", pitch=42, speed=168, formant=1.00, semis=-0.5),
+    dict(id=16, gender="male", age=30, height=183, engine="flite", base="rms", pitch=105, speed=1.00, formant=1.00, semis=0.0),
+    dict(id=17, gender="male", age=52, height=175, engine="festival", base="ked_diphone", pitch=0, speed=1.00, formant=1.02, semis=0.0),
+    dict(id=18, gender="female", age=36, height=169, engine="espeak", base="en-gb-x-rp", de="de", variant="f5", pitch=64, speed=160, formant=1.07, semis=2.0),
+    dict(id=19, gender="male", age=48, height=180, engine="espeak", base="en-us-nyc", de="de", variant="m4", pitch=36, speed=165, formant=0.94, semis=-1.5),
 ]
+
+
+def use_engine_test_voices():
+    """--test-voices engines: speakers 4 and 5 take the voices of 16 and 17 (flite rms,
+    festival ked_diphone) and give them theirs: the test voices are then recorded voices of
+    engines whose other voices are in training — the harder split."""
+    for a, b in ((4, 16), (5, 17)):
+        va = {k: v for k, v in SPEAKERS[a].items() if k != "id"}
+        vb = {k: v for k, v in SPEAKERS[b].items() if k != "id"}
+        SPEAKERS[a] = dict(id=a, **vb)
+        SPEAKERS[b] = dict(id=b, **va)
 
 
 def rng_for(*parts):
@@ -308,9 +330,14 @@ def main():
     ap.add_argument("--keep-raw", action="store_true", help="keep the per-word engine output in OUT/.work")
     ap.add_argument("--replace", action="store_true",
                     help="delete an existing corpus of another size, seed or generator version in OUT")
+    ap.add_argument("--test-voices", choices=("espeak", "engines"), default="espeak",
+                    help="voices of test speakers 4 and 5: an unseen espeak accent and variant "
+                         "(default) or the unseen recorded voices flite rms and festival ked_diphone")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     a = ap.parse_args()
     check_tools()
+    if a.test_voices == "engines":
+        use_engine_test_voices()
 
     trials = SIZES[a.size]
     n_variants = min(6, max(2, (trials + 1) // 2))
@@ -320,12 +347,12 @@ def main():
     os.makedirs(os.path.join(work, "raw"), exist_ok=True)
     meta_path = os.path.join(out, "corpus.json")
     meta = dict(generator="spikeline synth_corpus.py", generator_version=GEN_VERSION,
-                size=a.size, seed=a.seed, trials=trials, engine_variants=n_variants,
+                size=a.size, seed=a.seed, test_voices=a.test_voices, trials=trials, engine_variants=n_variants,
                 speakers=len(SPEAKERS), files=len(SPEAKERS) * 20 * trials)
     if os.path.exists(meta_path):
         with open(meta_path) as f:
             old = json.load(f)
-        for key in ("generator_version", "size", "seed"):
+        for key in ("generator_version", "size", "seed", "test_voices"):
             if old.get(key) != meta[key] and a.replace:
                 print(f"synth: replacing the corpus in {out} ({key} was {old.get(key)!r})", file=sys.stderr)
                 for sub in ("audio", ".work"):
