@@ -306,3 +306,27 @@ double sl_loss_forward_backward(sl_real *gM, const sl_real *M, int32_t label, in
   }
   return loss;
 }
+
+/* Cross-entropy of softmax(z), z_k = (1/T) sum_t M_k[t]: a loss whose argmax is the hardware
+ * decision rule. dL/dM_k[t] = (q_k - [k = label]) / T. */
+double sl_loss_membrane_forward_backward(sl_real *gM, const sl_real *M, int32_t label, int R, int T, sl_real scale) {
+  const int S = sl_stride(T);
+  double z[256], q[256];
+  if (R > 256) R = 256;
+  if (label < 0 || label >= R) return 0;
+  double mx = -INFINITY, zs = 0;
+  for (int k = 0; k < R; k++) {
+    double sum = 0;
+    for (int t = 0; t < T; t++) sum += M[(size_t)k * S + t];
+    z[k] = sum / T;
+    if (z[k] > mx) mx = z[k];
+  }
+  for (int k = 0; k < R; k++) zs += (q[k] = exp(z[k] - mx));
+  for (int k = 0; k < R; k++) q[k] /= zs;
+  if (gM)
+    for (int k = 0; k < R; k++) {
+      const sl_real g = (sl_real)(scale * (q[k] - (k == label)) / T);
+      for (int t = 0; t < T; t++) gM[(size_t)k * S + t] += g;
+    }
+  return -log(q[label] > 1e-300 ? q[label] : 1e-300);
+}

@@ -105,6 +105,8 @@ static const cfg_field fields[] = {
     F("aug-shift", 'f', aug_shift, "augmentation: max shift along the input channels (bands)"),
     F("aug-stretch", 'f', aug_stretch, "augmentation: max relative time stretch (0.1 = +-10 %)"),
     F("aug-time", 'f', aug_time, "augmentation: max time shift (steps)"),
+    F("qat-membrane", 'f', qat_membrane, "fine-tuning: weight of the CE of the mean readout membrane"),
+    F("qat-readout-only", 'i', qat_readout_only, "fine-tuning: 1 = only the readout projection learns"),
     F("seed", 'u', seed, "random seed"),
 };
 #undef F
@@ -228,6 +230,7 @@ sl_status sl_train_cfg_check(const sl_train_cfg *c, sl_err *err) {
   if (c->dropout < 0 || c->dropout >= 1) return sl_err_set(err, SL_ERR_ARG, "dropout must be in [0, 1)");
   if (!(c->in_scale > 0)) return sl_err_set(err, SL_ERR_ARG, "in-scale must be > 0");
   if (c->delay_mode < 0 || c->delay_mode > 2) return sl_err_set(err, SL_ERR_ARG, "bad delay mode");
+  if (!(c->qat_membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "qat-membrane must be >= 0");
   if (c->sparsity < 0 || c->sparsity >= 1) return sl_err_set(err, SL_ERR_ARG, "sparsity must be in [0, 1)");
   if (c->n_cand < 1 || c->n_cand > c->taps)
     return sl_err_set(err, SL_ERR_ARG, "candidates %d not in 1..taps", c->n_cand);
@@ -736,7 +739,10 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
   sl_delay_forward(w->J, in, w->nzp[L], w->nnz[L], &m->proj[L], T);
   sl_li_forward(w->M, w->J, R, T, beta_o);
   memset(w->gM, 0, sizeof(sl_real) * (size_t)R * S);
-  const double loss = sl_loss_forward_backward(gscale != 0 ? w->gM : NULL, w->M, label, R, T, gscale, pred);
+  double loss = sl_loss_forward_backward(gscale != 0 ? w->gM : NULL, w->M, label, R, T, gscale, pred);
+  const double lam = m->phase == 1 ? c->qat_membrane : 0; /* the fine-tuning's hardware-rule term */
+  if (lam > 0)
+    loss += lam * sl_loss_membrane_forward_backward(gscale != 0 ? w->gM : NULL, w->M, label, R, T, (sl_real)(gscale * lam));
   if (gscale == 0) return loss;
   /* backward */
   memset(w->gJ, 0, sizeof(sl_real) * (size_t)R * S);
@@ -946,7 +952,8 @@ void sl_model_update(sl_model *m, float lr_w, float lr_pos, int train_pos) {
   size_t off = 0;
   for (int k = 0; k < 2 * m->n_proj; k++) {
     const int is_pos = k & 1;
-    const double lr = is_pos ? (train_pos ? lr_pos : 0) : lr_w;
+    double lr = is_pos ? (train_pos ? lr_pos : 0) : lr_w;
+    if (m->phase == 1 && c->qat_readout_only && k / 2 < m->n_proj - 1) lr = 0; /* hidden frozen */
     const size_t n = m->t_size[k];
     if (lr > 0) {
       sl_real *pw = m->params_mem + off, *g = m->grads_mem + off, *mm = m->m_mem + off, *vv = m->v_mem + off;

@@ -59,6 +59,11 @@ typedef struct {
   int32_t smooth;          /* test hook: spike output = smooth arctan step (gradient checks) */
   /* augmentation of training samples (sl_augment.h): band shift, time stretch, time shift */
   float aug_shift, aug_stretch, aug_time;
+  /* fine-tuning: weight of a second loss term, the cross-entropy of softmax(mean_t M) whose
+   * argmax is the hardware decision (argmax of the summed readout membrane); 1 = only the
+   * readout projection learns (the hidden layers keep their trained weights) */
+  float qat_membrane;
+  int32_t qat_readout_only;
   uint64_t seed;
 } sl_train_cfg;
 
@@ -194,6 +199,8 @@ void sl_li_forward(sl_real *M, const sl_real *J, int N, int T, sl_real beta);
 void sl_li_backward(sl_real *gJ, const sl_real *gM, int N, int T, sl_real beta);
 double sl_loss_forward_backward(sl_real *gM, const sl_real *M, int32_t label, int R, int T, sl_real scale,
                                 int32_t *pred);
+/* Cross-entropy of softmax(z), z_k = mean_t M_k[t] (gradient scaled by scale into gM). */
+double sl_loss_membrane_forward_backward(sl_real *gM, const sl_real *M, int32_t label, int R, int T, sl_real scale);
 
 /* ---- checkpoint: one write (header + config + state + tensors), atomic ---- */
 sl_status sl_ckpt_save(const sl_model *m, const char *path, sl_err *err);
