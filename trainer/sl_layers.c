@@ -234,7 +234,7 @@ static void smooth_rows(sl_real *Sm, const sl_real *x, const sl_basis *nb, int S
 /* The pre side walks the presynaptic rows in blocks of IB (their smoothed rows, IB * taps *
  * sl_cstride(T) reals, stay in L1 while every column takes its taps from them); cur[o] is
  * column o's position in its tap list, which is in presynaptic order. */
-#define IB 3
+#define IB 6
 void sl_interp_pre_forward(sl_real *out, sl_real *Sm, const sl_real *in, const int32_t *nnz, const sl_proj *p,
                            const sl_basis *nb, int T) {
   // out [n_post][S], Sm [n_pre][taps][C], in [n_pre][S]; silent rows (nnz 0) are skipped

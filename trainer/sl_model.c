@@ -795,7 +795,9 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
       make_mask(w->mask[l], H, train ? c->dropout : 0, sl_hash64(mask_seed + (uint64_t)l * 0x632BE59BD9B4E019ull));
     sl_lif_forward(w->V[l], w->s[l], w->h[l], w->I[l], w->mask[l], H, T, beta, alpha, c->smooth);
     build_nz(w->nzp[l + 1], w->nnz[l + 1], w->h[l], H, T);
-    for (size_t k = 0; k < (size_t)H * S; k++) w->spikes += w->s[l][k];
+    int64_t ns = 0; /* an integer sum: vectorised, and exact */
+    for (size_t k = 0; k < (size_t)H * S; k++) ns += w->s[l][k];
+    w->spikes += (double)ns;
     in = w->h[l];
   }
   memset(w->J, 0, sizeof(sl_real) * (size_t)R * S);
