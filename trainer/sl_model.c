@@ -36,7 +36,7 @@ void sl_train_cfg_default(sl_train_cfg *c) {
   c->sigma_add = 0.27f;
   c->sigma_frac = 0.25f;
   c->kernel_radius = 3.0f;
-  c->dcls_kernel = SL_KERNEL_GAUSS;
+  c->dcls_kernel = SL_KERNEL_INTERP; /* as accurate as gauss here, cost independent of sigma */
   c->deepr = 0;
   c->n_cand = 1;
   c->dale = 1;
