@@ -302,8 +302,8 @@ typedef struct {
   sl_real *J, *M, *gM, *gJ;
   sl_real *gtap[SL_TRAIN_MAX_PROJ];
   sl_real *gdorm;
-  sl_real *sm;                        /* INTERP: smoothed input rows [n_in][taps][S] */
-  sl_real *zc;                        /* INTERP: per-centre rows [max n_post][taps][S] */
+  sl_real *sm;                        /* INTERP: smoothed input rows [n_in][taps][sl_cstride] */
+  sl_real *zc;                        /* INTERP: per-centre rows (sl_interp_post_*) */
   double loss, spikes;
   int32_t correct, n;
 } sl_ws;
