@@ -3,6 +3,8 @@
  *   sl_bench_train [--samples 3420] [--threads N] [--sigma S] [--epochs E] [--deepr 1 --sparsity 0.5 ...]
  * sigma 0 = integer delays (the end of a DCLS run and every evaluation); DCLS trains at the
  * annealed sigma (0.5 after the first quarter of the epochs; 12 at the start).
+ * --dcls-kernel gauss|interp picks the DCLS kernel (docs/trainer.md): its cost per synapse is
+ * ~6 sigma taps for gauss, two for interp.
  * Any trainer option (--hidden, --taps, ...) may be given as for `spikeline train`. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +68,8 @@ int main(int argc, char **argv) {
   printf("seed network %d-%dx%d-%d, taps %d, %s%s, sigma %.2f, batch %d, %d samples, %d threads: "
          "best %.3f s/epoch, %.1f input events/sample, peak RSS %ld MB\n",
          cfg.n_in, cfg.n_hid, cfg.n_layers, cfg.n_out, cfg.taps,
-         cfg.delay_mode == SL_DELAY_DCLS ? "dcls" : cfg.delay_mode == SL_DELAY_FIXED ? "fixed" : "none",
+         cfg.delay_mode != SL_DELAY_DCLS ? (cfg.delay_mode == SL_DELAY_FIXED ? "fixed" : "none")
+         : cfg.dcls_kernel == SL_KERNEL_INTERP ? "dcls interp" : "dcls gauss",
          cfg.deepr ? " + deepr" : "", cfg.delay_mode == SL_DELAY_DCLS ? sigma : 0, cfg.batch, samples, m.n_threads,
          best, sum_events / samples, sl_peak_rss_kb() / 1024);
   sl_model_free(&m);

@@ -54,12 +54,18 @@ static inline void axpy(sl_real *restrict y, sl_real a, const sl_real *restrict 
 /* The dense part of one column: y[u] += sum_q a[q] * xs[q][u] for u < Tr, xs[q] = the
  * presynaptic row shifted by its delay. The readable version, then the fast one: GCC vector
  * extensions keep 32 sums in four registers while the column's taps stream through. */
-static void column_dense(sl_real *y, const sl_real *const *xs, const sl_real *a, int nq, int Tr) {
+static inline void column_dense_op(sl_real *y, const sl_real *const *xs, const sl_real *a, int nq, int Tr, int add) {
 #if defined(SL_VEC)
   typedef float v8 __attribute__((vector_size(32), aligned(4)));
+  const v8 z = {0, 0, 0, 0, 0, 0, 0, 0};
   for (int u0 = 0; u0 < Tr; u0 += 32) { /* may run 16 past Tr: into the zero border */
-    v8 s0 = *(const v8 *)(y + u0), s1 = *(const v8 *)(y + u0 + 8), s2 = *(const v8 *)(y + u0 + 16),
-       s3 = *(const v8 *)(y + u0 + 24);
+    v8 s0 = z, s1 = z, s2 = z, s3 = z;
+    if (add) {
+      s0 = *(const v8 *)(y + u0);
+      s1 = *(const v8 *)(y + u0 + 8);
+      s2 = *(const v8 *)(y + u0 + 16);
+      s3 = *(const v8 *)(y + u0 + 24);
+    }
     for (int q = 0; q < nq; q++) {
       const float *x = xs[q] + u0;
       const float w = a[q];
@@ -74,8 +80,18 @@ static void column_dense(sl_real *y, const sl_real *const *xs, const sl_real *a,
     *(v8 *)(y + u0 + 24) = s3;
   }
 #else
+  if (!add)
+    for (int t = 0; t < Tr; t++) y[t] = 0;
   for (int q = 0; q < nq; q++) axpy(y, a[q], xs[q], Tr);
 #endif
+}
+
+static void column_dense(sl_real *y, const sl_real *const *xs, const sl_real *a, int nq, int Tr) {
+  column_dense_op(y, xs, a, nq, Tr, 1);
+}
+/* y = sum_q a[q] xs[q] (y's previous contents ignored) */
+static void column_set(sl_real *y, const sl_real *const *xs, const sl_real *a, int nq, int Tr) {
+  column_dense_op(y, xs, a, nq, Tr, 0);
 }
 
 void sl_delay_forward(sl_real *out, const sl_real *in, const int32_t *const *nz, const int32_t *nnz,
@@ -192,6 +208,193 @@ void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *i
       }
     }
     column_dots(dst, go, xs, nq, Tr);
+  }
+}
+
+/* ---- the INTERP kernel ----
+ * A synapse at position p = c0 + f (c0 = floor p, at most taps - 2) has the kernel
+ * (1 - f) n(c0) + f n(c0 + 1), n(c) the truncated normalised Gaussian centred at the integer
+ * c (sl_basis). Convolving with n(c) does not depend on the synapse, so it is done once per
+ * presynaptic row and centre (pre side) or once per postsynaptic row and centre (post side)
+ * instead of once per synapse: the per-synapse work is two taps whatever sigma is. */
+
+/* Sm[i][c][u] = sum_d n_d(c) x_i[u - 1 - d] for u < Tr (the smoothed, shifted rows) */
+static void smooth_rows(sl_real *Sm, const sl_real *x, const sl_basis *nb, int S, int Tr) {
+  const sl_real *xs[SL_TRAIN_MAX_TAPS];
+  sl_real a[SL_TRAIN_MAX_TAPS];
+  for (int c = 0; c < nb->taps; c++) {
+    for (int j = 0; j < nb->len[c]; j++) {
+      xs[j] = x - 1 - nb->lo[c] - j;
+      a[j] = nb->n[c][j];
+    }
+    column_set(Sm + (size_t)c * S, xs, a, nb->len[c], Tr);
+  }
+}
+
+/* The pre side walks the presynaptic rows in blocks of IB (their smoothed rows, IB * taps *
+ * sl_cstride(T) reals, stay in L1 while every column takes its taps from them); cur[o] is
+ * column o's position in its tap list, which is in presynaptic order. */
+#define IB 6
+void sl_interp_pre_forward(sl_real *out, sl_real *Sm, const sl_real *in, const int32_t *nnz, const sl_proj *p,
+                           const sl_basis *nb, int T) {
+  // out [n_post][S], Sm [n_pre][taps][C], in [n_pre][S]; silent rows (nnz 0) are skipped
+  // here and in the backward, their Sm rows are not computed
+  const int S = sl_stride(T), C = sl_cstride(T), Tr = sl_round8(T), K = nb->taps;
+  for (int i = 0; i < p->n_pre; i++)
+    if (!nnz || nnz[i]) smooth_rows(Sm + (size_t)i * K * C, in + (size_t)i * S, nb, C, Tr);
+  const sl_real *xs[4096];
+  sl_real a[4096];
+  int32_t cur[1024];
+  for (int o = 0; o < p->n_post; o++) cur[o] = p->ct_start[o];
+  for (int i1 = IB < p->n_pre ? IB : p->n_pre;; i1 = i1 + IB < p->n_pre ? i1 + IB : p->n_pre) {
+    for (int o = 0; o < p->n_post; o++) {
+      sl_real *y = out + (size_t)o * S;
+      int nq = 0, k = cur[o];
+      for (; k < p->ct_start[o + 1] && p->ct_pre[k] < i1; k++) {
+        const int i = p->ct_pre[k];
+        if (nnz && !nnz[i]) continue;
+        xs[nq] = Sm + ((size_t)i * K + p->ct_sh[k]) * C;
+        a[nq++] = p->ct_w[k];
+        if (nq == 4096) {
+          column_dense(y, xs, a, nq, Tr);
+          nq = 0;
+        }
+      }
+      cur[o] = k;
+      if (nq) column_dense(y, xs, a, nq, Tr);
+    }
+    if (i1 == p->n_pre) break;
+  }
+}
+
+void sl_interp_pre_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *Sm, const int32_t *nnz,
+                                 const sl_proj *p, int T) {
+  // gtap[tap of centre c] += sum_t gout[post][t] Sm[pre][c][t]; blocked like the forward
+  const int S = sl_stride(T), C = sl_cstride(T), Tr = sl_round8(T), taps = p->k_cap / p->n_syn; /* k_cap = n_syn taps */
+  const sl_real *xs[4096];
+  sl_real *dst[4096];
+  int32_t cur[1024];
+  for (int o = 0; o < p->n_post; o++) cur[o] = p->ct_start[o];
+  for (int i1 = IB < p->n_pre ? IB : p->n_pre;; i1 = i1 + IB < p->n_pre ? i1 + IB : p->n_pre) {
+    for (int o = 0; o < p->n_post; o++) {
+      const sl_real *go = gout + (size_t)o * S;
+      int nq = 0, k = cur[o];
+      for (; k < p->ct_start[o + 1] && p->ct_pre[k] < i1; k++) {
+        const int i = p->ct_pre[k];
+        if (nnz && !nnz[i]) continue;
+        xs[nq] = Sm + ((size_t)i * taps + p->ct_sh[k]) * C;
+        dst[nq++] = gtap + p->ct_tap[k];
+        if (nq == 4096) {
+          column_dots(dst, go, xs, nq, Tr);
+          nq = 0;
+        }
+      }
+      cur[o] = k;
+      if (nq) column_dots(dst, go, xs, nq, Tr);
+    }
+    if (i1 == p->n_pre) break;
+  }
+}
+
+/* centres used by the synapses onto o (bit c) */
+static uint32_t centres_of(const sl_proj *p, int o) {
+  uint32_t used = 0;
+  for (int k = p->ct_start[o]; k < p->ct_start[o + 1]; k++) used |= 1u << p->ct_sh[k];
+  return used;
+}
+
+void sl_interp_post_forward(sl_real *out, sl_real *zc, const sl_real *in, const int32_t *const *nz,
+                            const int32_t *nnz, const sl_proj *p, const sl_basis *nb, int T) {
+  // zc: taps rows of S with zero borders. Z[c][t] = sum over taps k onto o with centre c of
+  // ct_w[k] in[pre][t]; out[o][u] += sum_c sum_d n_d(c) Z[c][u - 1 - d]
+  const int S = sl_stride(T), Tr = sl_round8(T), K = nb->taps;
+  const sl_real *xs[SL_TRAIN_MAX_TAPS * SL_TRAIN_MAX_TAPS];
+  sl_real a[SL_TRAIN_MAX_TAPS * SL_TRAIN_MAX_TAPS];
+  for (int o = 0; o < p->n_post; o++) {
+    const uint32_t used = centres_of(p, o);
+    for (int c = 0; c < K; c++)
+      if (used >> c & 1)
+        for (int t = -SL_BORDER; t < Tr + SL_BORDER; t++) zc[(size_t)c * S + t] = 0; /* borders: G's */
+    for (int k = p->ct_start[o]; k < p->ct_start[o + 1]; k++) {
+      const int i = p->ct_pre[k];
+      const int ne = nnz ? nnz[i] : T;
+      if (ne == 0) continue;
+      const sl_real *x = in + (size_t)i * S;
+      sl_real *z = zc + (size_t)p->ct_sh[k] * S;
+      const sl_real w = p->ct_w[k];
+      if (nz && 4 * ne < T) {
+        const int32_t *ev = nz[i];
+        for (int e = 0; e < ne; e++) z[ev[e]] += w * x[ev[e]];
+      } else {
+        axpy(z, w, x, Tr);
+      }
+    }
+    int nq = 0;
+    for (int c = 0; c < K; c++) {
+      if (!(used >> c & 1)) continue;
+      for (int j = 0; j < nb->len[c]; j++) {
+        xs[nq] = zc + (size_t)c * S - 1 - nb->lo[c] - j;
+        a[nq++] = nb->n[c][j];
+      }
+    }
+    column_dense(out + (size_t)o * S, xs, a, nq, Tr);
+  }
+}
+
+void sl_interp_post_backward(sl_real *gtap, sl_real *gin, sl_real *zc, const sl_real *gout, const sl_real *in,
+                             const int32_t *const *nz, const int32_t *nnz, const sl_proj *p, const sl_basis *nb,
+                             int T) {
+  // zc: [n_post][taps] rows of C = sl_cstride(T). G[o][c][u] = sum_d n_d(c) gout[o][u + 1 + d]
+  // (zero for u >= T); gtap[k] += sum_t G[o][c][t] in[pre][t]; gin[pre] += ct_w G[o][c]
+  const int S = sl_stride(T), C = sl_cstride(T), Tr = sl_round8(T), K = nb->taps;
+  const sl_real *xs[4096];
+  sl_real a[4096];
+  for (int o = 0; o < p->n_post; o++) {
+    const uint32_t used = centres_of(p, o);
+    const sl_real *go = gout + (size_t)o * S;
+    sl_real *G = zc + (size_t)o * K * C;
+    for (int c = 0; c < K; c++) {
+      if (!(used >> c & 1)) continue;
+      for (int j = 0; j < nb->len[c]; j++) {
+        xs[j] = go + 1 + nb->lo[c] + j;
+        a[j] = nb->n[c][j];
+      }
+      column_set(G + (size_t)c * C, xs, a, nb->len[c], Tr);
+    }
+    for (int k = p->ct_start[o]; k < p->ct_start[o + 1]; k++) {
+      const int i = p->ct_pre[k];
+      const int ne = nnz ? nnz[i] : T;
+      if (ne == 0) continue;
+      const sl_real *x = in + (size_t)i * S;
+      const sl_real *g = G + (size_t)p->ct_sh[k] * C;
+      sl_real acc = 0;
+      if (nz && 4 * ne < T) {
+        const int32_t *ev = nz[i];
+        for (int e = 0; e < ne; e++) acc += g[ev[e]] * x[ev[e]];
+      } else {
+        acc = dot8(g, x, Tr);
+      }
+      gtap[p->ct_tap[k]] += acc;
+    }
+  }
+  if (!gin) return;
+  /* gin by presynaptic row: its synapses' two centres, summed in registers */
+  for (int i = 0; i < p->n_pre; i++) {
+    int nq = 0;
+    for (int s = p->row[i]; s < p->row[i + 1]; s++) {
+      const int len = p->k_len[s];
+      if (!len) continue;
+      const sl_real *G = zc + (size_t)p->post[s] * K * C;
+      for (int j = 0; j < len; j++) {
+        xs[nq] = G + (size_t)(p->k_d0[s] + j) * C;
+        a[nq++] = p->k_w[p->k_off[s] + j];
+        if (nq == 4096) {
+          column_dense(gin + (size_t)i * S, xs, a, nq, Tr);
+          nq = 0;
+        }
+      }
+    }
+    column_dense(gin + (size_t)i * S, xs, a, nq, Tr);
   }
 }
 

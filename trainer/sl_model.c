@@ -36,6 +36,7 @@ void sl_train_cfg_default(sl_train_cfg *c) {
   c->sigma_add = 0.27f;
   c->sigma_frac = 0.25f;
   c->kernel_radius = 3.0f;
+  c->dcls_kernel = SL_KERNEL_INTERP; /* as accurate as gauss here, cost independent of sigma */
   c->deepr = 0;
   c->n_cand = 1;
   c->dale = 1;
@@ -59,7 +60,7 @@ void sl_train_cfg_default(sl_train_cfg *c) {
 
 typedef struct {
   const char *key;
-  char type; /* i int32, f float, u uint64, d delay mode */
+  char type; /* i int32, f float, u uint64, d delay mode, k DCLS kernel */
   size_t off;
   const char *help;
 } cfg_field;
@@ -87,6 +88,7 @@ static const cfg_field fields[] = {
     F("sigma-add", 'f', sigma_add, "DCLS constant added to sigma"),
     F("sigma-frac", 'f', sigma_frac, "fraction of epochs over which sigma anneals"),
     F("kernel-radius", 'f', kernel_radius, "DCLS kernel truncation (in sigmas)"),
+    F("dcls-kernel", 'k', dcls_kernel, "DCLS kernel: gauss | interp (two Gaussians)"),
     F("deepr", 'i', deepr, "1 = DEEP R + RigL structure learning"),
     F("candidates", 'i', n_cand, "candidate delays per pre/post pair (DEEP R)"),
     F("dale", 'i', dale, "1 = sign per presynaptic neuron, 0 = per synapse"),
@@ -113,6 +115,7 @@ static const cfg_field fields[] = {
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 
 static const char *delay_names[] = {"none", "fixed", "dcls"};
+static const char *kernel_names[] = {"gauss", "interp"};
 
 sl_status sl_train_cfg_set(sl_train_cfg *c, const char *key, const char *val, sl_err *err) {
   for (size_t i = 0; i < N_FIELDS; i++) {
@@ -143,6 +146,10 @@ sl_status sl_train_cfg_set(sl_train_cfg *c, const char *key, const char *val, sl
       case 'd':
         for (int k = 0; k < 3; k++)
           if (!strcmp(val, delay_names[k])) { *(int32_t *)p = k; return SL_OK; }
+        break;
+      case 'k':
+        for (int k = 0; k < 2; k++)
+          if (!strcmp(val, kernel_names[k])) { *(int32_t *)p = k; return SL_OK; }
         break;
     }
     return sl_err_set(err, SL_ERR_ARG, "bad value '%s' for %s (%s)", val, key, fields[i].help);
@@ -191,6 +198,7 @@ void sl_train_cfg_print(FILE *f, const sl_train_cfg *c) {
       case 'f': fprintf(f, "%s = %.9g\n", fields[i].key, *(const float *)p); break;
       case 'u': fprintf(f, "%s = %llu\n", fields[i].key, (unsigned long long)*(const uint64_t *)p); break;
       case 'd': fprintf(f, "%s = %s\n", fields[i].key, delay_names[*(const int32_t *)p]); break;
+      case 'k': fprintf(f, "%s = %s\n", fields[i].key, kernel_names[*(const int32_t *)p]); break;
     }
   }
 }
@@ -206,6 +214,7 @@ void sl_train_cfg_help(FILE *f) {
       case 'i': snprintf(def, sizeof def, "%d", *(const int32_t *)p); break;
       case 'f': snprintf(def, sizeof def, "%g", *(const float *)p); break;
       case 'u': snprintf(def, sizeof def, "%llu", (unsigned long long)*(const uint64_t *)p); break;
+      case 'k': snprintf(def, sizeof def, "%s", kernel_names[*(const int32_t *)p]); break;
       default: snprintf(def, sizeof def, "%s", delay_names[*(const int32_t *)p]); break;
     }
     fprintf(f, "  --%-15s %-44s [%s]\n", fields[i].key, fields[i].help, def);
@@ -231,6 +240,7 @@ sl_status sl_train_cfg_check(const sl_train_cfg *c, sl_err *err) {
   if (!(c->in_scale > 0)) return sl_err_set(err, SL_ERR_ARG, "in-scale must be > 0");
   if (c->delay_mode < 0 || c->delay_mode > 2) return sl_err_set(err, SL_ERR_ARG, "bad delay mode");
   if (!(c->qat_membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "qat-membrane must be >= 0");
+  if (c->dcls_kernel < 0 || c->dcls_kernel > 1) return sl_err_set(err, SL_ERR_ARG, "bad DCLS kernel");
   if (c->sparsity < 0 || c->sparsity >= 1) return sl_err_set(err, SL_ERR_ARG, "sparsity must be in [0, 1)");
   if (c->n_cand < 1 || c->n_cand > c->taps)
     return sl_err_set(err, SL_ERR_ARG, "candidates %d not in 1..taps", c->n_cand);
@@ -304,9 +314,16 @@ typedef struct {
   sl_real *J, *M, *gM, *gJ;
   sl_real *gtap[SL_TRAIN_MAX_PROJ];
   sl_real *gdorm;
+  sl_real *sm;                        /* INTERP: smoothed input rows [n_in][taps][sl_cstride] */
+  sl_real *zc;                        /* INTERP: per-centre rows (sl_interp_post_*) */
   double loss, spikes;
   int32_t correct, n;
 } sl_ws;
+
+/* INTERP kernel: smooth the presynaptic rows (pre side) when there are fewer of them than
+ * postsynaptic rows, and only for the input projection (no gradient to its input is needed
+ * there); otherwise smooth per postsynaptic neuron (post side). */
+static int interp_pre_side(const sl_model *m, int p) { return p == 0 && m->proj[p].n_pre <= m->proj[p].n_post; }
 
 /* Activation arrays get SL_BORDER extra zeros in front, so that row 0 has its left border. */
 static sl_real *acalloc(size_t n, int *fail) {
@@ -336,6 +353,7 @@ static void ws_free(sl_ws *w, int n_proj) {
     afree(w->I[l]); afree(w->V[l]); afree(w->h[l]); afree(w->gh[l]); afree(w->gI[l]); free(w->mask[l]); free(w->s[l]);
   }
   afree(w->J); afree(w->M); afree(w->gM); afree(w->gJ); free(w->gdorm);
+  afree(w->sm); afree(w->zc);
 }
 
 static int ws_alloc(sl_ws *w, const sl_model *m) {
@@ -373,6 +391,15 @@ static int ws_alloc(sl_ws *w, const sl_model *m) {
   size_t nd = 0;
   for (int p = 0; p < m->n_proj; p++) nd += (size_t)m->proj[p].n_syn;
   if (c->deepr) w->gdorm = xcalloc(nd, sizeof(sl_real), &fail);
+  if (c->delay_mode == SL_DELAY_DCLS && c->dcls_kernel == SL_KERNEL_INTERP) {
+    const size_t K = (size_t)c->taps;
+    size_t rows = 0;
+    for (int p = 0; p < m->n_proj; p++)
+      if (interp_pre_side(m, p)) w->sm = acalloc((size_t)m->proj[p].n_pre * K * sl_cstride(c->steps), &fail);
+      else if ((size_t)m->proj[p].n_post * K > rows) rows = (size_t)m->proj[p].n_post * K;
+    /* the forward's Z needs taps rows of S, the backward's G rows * sl_cstride */
+    if (rows) w->zc = acalloc(rows * sl_cstride(c->steps) > K * S ? rows * sl_cstride(c->steps) : K * S, &fail);
+  }
   return !fail;
 }
 
@@ -617,8 +644,26 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
   const sl_train_cfg *c = &m->cfg;
   m->sigma = sigma;
   m->quant = quant;
+  const int interp = sigma > 0 && c->dcls_kernel == SL_KERNEL_INTERP;
+  if (interp) { /* the basis: one truncated normalised Gaussian per integer centre */
+    sl_basis *nb = &m->basis;
+    nb->taps = c->taps;
+    const double R = c->kernel_radius * sigma, s2 = (double)sigma * sigma;
+    for (int cc = 0; cc < c->taps; cc++) {
+      int lo = (int)ceil(cc - R), hi = (int)floor(cc + R);
+      if (lo < 0) lo = 0;
+      if (hi > c->taps - 1) hi = c->taps - 1;
+      if (hi < lo) lo = hi = cc;
+      double g[SL_TRAIN_MAX_TAPS], G = 0;
+      for (int d = lo; d <= hi; d++) G += g[d - lo] = exp(-(double)(d - cc) * (d - cc) / (2 * s2));
+      nb->lo[cc] = lo;
+      nb->len[cc] = hi - lo + 1;
+      for (int d = lo; d <= hi; d++) nb->n[cc][d - lo] = (sl_real)(g[d - lo] / G);
+    }
+  }
   for (int p = 0; p < m->n_proj; p++) {
     sl_proj *q = &m->proj[p];
+    q->interp = interp;
     const sl_real *w = m->params.w[p], *pos = m->params.pos[p];
     const double k = quant ? sl_proj_qscale(m, p, NULL) : 0;
     q->qscale = (float)k;
@@ -644,6 +689,24 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
         q->k_n[off] = 1;
         q->k_dn[off] = 0;
         off += 1;
+        continue;
+      }
+      if (interp) { /* centres c0, c0 + 1 with weights 1 - f, f; d/dp = (-1, +1) */
+        const double P = pos[s];
+        int c0 = (int)floor(P);
+        if (c0 > c->taps - 2) c0 = c->taps - 2;
+        if (c0 < 0) c0 = 0;
+        const double f = c->taps > 1 ? P - c0 : 0;
+        const int len = c->taps > 1 ? 2 : 1;
+        q->k_d0[s] = c0;
+        q->k_len[s] = len;
+        for (int j = 0; j < len; j++) {
+          const double n = j ? f : 1 - f;
+          q->k_n[off + j] = (sl_real)n;
+          q->k_dn[off + j] = len > 1 ? (sl_real)(j ? 1 : -1) : 0;
+          q->k_w[off + j] = (sl_real)(ws * n);
+        }
+        off += len;
         continue;
       }
       const double P = pos[s], R = c->kernel_radius * sigma;
@@ -674,8 +737,8 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
       for (int cc = q->col[o]; cc < q->col[o + 1]; cc++) {
         const int s = q->col_syn[cc];
         for (int j = 0; j < q->k_len[s]; j++) {
-          const int sh = 1 + q->k_d0[s] + j;
-          if (sh >= c->steps) break;
+          const int sh = interp ? q->k_d0[s] + j : 1 + q->k_d0[s] + j; /* interp: the centre */
+          if (!interp && sh >= c->steps) break;
           q->ct_pre[n] = q->pre[s];
           q->ct_sh[n] = sh;
           q->ct_tap[n] = q->k_off[s] + j;
@@ -711,6 +774,18 @@ void sl_model_dropout_mask(const sl_model *m, uint64_t batch_seed, int b, int la
   make_mask(mask, m->cfg.n_hid, train ? m->cfg.dropout : 0, sl_hash64(ms + (uint64_t)layer * 0x632BE59BD9B4E019ull));
 }
 
+/* out += projection p of the presynaptic rows in (out zeroed by the caller) */
+static void proj_forward(const sl_model *m, sl_ws *w, int p, sl_real *out, const sl_real *in) {
+  const sl_proj *q = &m->proj[p];
+  const int T = m->cfg.steps;
+  if (!q->interp)
+    sl_delay_forward(out, in, w->nzp[p], w->nnz[p], q, T);
+  else if (interp_pre_side(m, p))
+    sl_interp_pre_forward(out, w->sm, in, w->nnz[p], q, &m->basis, T);
+  else
+    sl_interp_post_forward(out, w->zc, in, w->nzp[p], w->nnz[p], q, &m->basis, T);
+}
+
 /* Forward (and, if gscale != 0, backward) of one sample into workspace w. */
 static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t label, int train,
                         uint64_t mask_seed, const sl_real *mask_given, sl_real gscale, int32_t *pred) {
@@ -725,18 +800,20 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
   const sl_real *in = w->x;
   for (int l = 0; l < L; l++) {
     memset(w->I[l], 0, sizeof(sl_real) * (size_t)H * S);
-    sl_delay_forward(w->I[l], in, w->nzp[l], w->nnz[l], &m->proj[l], T);
+    proj_forward(m, w, l, w->I[l], in);
     if (mask_given)
       memcpy(w->mask[l], mask_given + (size_t)l * H, sizeof(sl_real) * (size_t)H);
     else
       make_mask(w->mask[l], H, train ? c->dropout : 0, sl_hash64(mask_seed + (uint64_t)l * 0x632BE59BD9B4E019ull));
     sl_lif_forward(w->V[l], w->s[l], w->h[l], w->I[l], w->mask[l], H, T, beta, alpha, c->smooth);
     build_nz(w->nzp[l + 1], w->nnz[l + 1], w->h[l], H, T);
-    for (size_t k = 0; k < (size_t)H * S; k++) w->spikes += w->s[l][k];
+    int64_t ns = 0; /* an integer sum: vectorised, and exact */
+    for (size_t k = 0; k < (size_t)H * S; k++) ns += w->s[l][k];
+    w->spikes += (double)ns;
     in = w->h[l];
   }
   memset(w->J, 0, sizeof(sl_real) * (size_t)R * S);
-  sl_delay_forward(w->J, in, w->nzp[L], w->nnz[L], &m->proj[L], T);
+  proj_forward(m, w, L, w->J, in);
   sl_li_forward(w->M, w->J, R, T, beta_o);
   memset(w->gM, 0, sizeof(sl_real) * (size_t)R * S);
   double loss = sl_loss_forward_backward(gscale != 0 ? w->gM : NULL, w->M, label, R, T, gscale, pred);
@@ -751,7 +828,16 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
   for (int p = L; p >= 0; p--) {
     const sl_real *pin = p == 0 ? w->x : w->h[p - 1];
     const sl_proj *q = &m->proj[p];
-    sl_delay_backward_taps(w->gtap[p], g, pin, w->nzp[p], w->nnz[p], q, T);
+    sl_real *gin = p > 0 ? w->gh[p - 1] : NULL;
+    if (gin) memset(gin, 0, sizeof(sl_real) * (size_t)H * S);
+    if (!q->interp) {
+      sl_delay_backward_taps(w->gtap[p], g, pin, w->nzp[p], w->nnz[p], q, T);
+      if (gin) sl_delay_backward_in(gin, g, q, T);
+    } else if (interp_pre_side(m, p)) {
+      sl_interp_pre_backward_taps(w->gtap[p], g, w->sm, w->nnz[p], q, T);
+    } else {
+      sl_interp_post_backward(w->gtap[p], gin, w->zc, g, pin, w->nzp[p], w->nnz[p], q, &m->basis, T);
+    }
     if (c->deepr && c->rewire && !c->regrow_random) { /* RigL: gradients of the dormant candidates */
       sl_real *gd = w->gdorm + m->dorm_off[p];
       for (int i = 0; i < q->n_pre; i++) {
@@ -774,8 +860,6 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
       }
     }
     if (p == 0) break;
-    memset(w->gh[p - 1], 0, sizeof(sl_real) * (size_t)H * S);
-    sl_delay_backward_in(w->gh[p - 1], g, q, T);
     memset(w->gI[p - 1], 0, sizeof(sl_real) * (size_t)H * S);
     sl_lif_backward(w->gI[p - 1], w->gh[p - 1], w->V[p - 1], w->s[p - 1], w->mask[p - 1], H, T, beta, alpha);
     g = w->gI[p - 1];
@@ -981,7 +1065,7 @@ void sl_model_update(sl_model *m, float lr_w, float lr_pos, int train_pos) {
 /* ------------------------------------------------------------------ checkpoint */
 
 #define CKPT_MAGIC "SLTC"
-#define CKPT_VERSION 2
+#define CKPT_VERSION 2 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss */
 #define CKPT_HEADER 64
 
 typedef struct {

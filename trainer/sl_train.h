@@ -36,6 +36,10 @@ typedef float sl_real;
 #define SL_TRAIN_MAX_TAPS 32     /* delay range 0..taps-1; the ring depth D of the spec is 32 */
 
 enum { SL_DELAY_NONE = 0, SL_DELAY_FIXED = 1, SL_DELAY_DCLS = 2 };
+/* DCLS kernel of a synapse at real position p (docs/trainer.md, "Delays by gradient"):
+ * GAUSS = the truncated normalised Gaussian centred at p; INTERP = the linear interpolation
+ * between the two truncated normalised Gaussians centred at the integers around p. */
+enum { SL_KERNEL_GAUSS = 0, SL_KERNEL_INTERP = 1 };
 
 /* ---- configuration (every field fixed-width: it is stored in the checkpoint) ---- */
 typedef struct {
@@ -49,6 +53,7 @@ typedef struct {
   /* delays */
   int32_t delay_mode;      /* SL_DELAY_* */
   float sigma_start, sigma_end, sigma_add, sigma_frac, kernel_radius; /* DCLS (in taps) */
+  int32_t dcls_kernel;     /* SL_KERNEL_* */
   /* structure (DEEP R + RigL) */
   int32_t deepr, n_cand, dale, regrow_random, row_cap, rewire;
   float sparsity;          /* fraction of the dense pairs pruned: 0, 1/2, 3/4, ... */
@@ -101,6 +106,9 @@ typedef struct {
    * taps of post o are ct_pre/ct_sh/ct_w/ct_tap[ct_start[o] .. ct_start[o+1]-1]. */
   int32_t *ct_start, *ct_pre, *ct_sh, *ct_tap;
   sl_real *ct_w;
+  /* INTERP kernel (sl_model_prepare): the two "taps" of a synapse are its integer centres
+   * c0 = k_d0 and c0 + 1 with k_n = (1 - f, f), k_dn = (-1, 1); ct_sh holds the centre. */
+  int32_t interp;
   float qscale;        /* QAT: weight -> integer multiplier (0 = no quantisation) */
 } sl_proj;
 
@@ -116,6 +124,14 @@ typedef struct {
   int32_t correct, n;       /* hardware decision rule */
   double spikes_per_neuron; /* hidden spikes per neuron per sample */
 } sl_stats;
+
+/* The INTERP kernel's basis: the Gaussian of width sigma centred at each integer c,
+ * truncated at +-kernel_radius sigma and normalised over the taps it keeps:
+ * n_d(c) = n[c][d - lo[c]] for d = lo[c] .. lo[c] + len[c] - 1. */
+typedef struct {
+  int32_t taps, lo[SL_TRAIN_MAX_TAPS], len[SL_TRAIN_MAX_TAPS];
+  sl_real n[SL_TRAIN_MAX_TAPS][SL_TRAIN_MAX_TAPS];
+} sl_basis;
 
 typedef struct sl_model {
   sl_train_cfg cfg;
@@ -133,6 +149,7 @@ typedef struct sl_model {
   int32_t best_epoch;
   float sigma;              /* DCLS width in force (0 = integer delays) */
   int32_t quant;            /* 1 = forward uses fake-quantised weights */
+  sl_basis basis;           /* INTERP kernel at the current sigma */
   int32_t n_threads;
   /* per-thread workspaces (sl_model.c) */
   void *ws;
@@ -182,6 +199,9 @@ int32_t sl_delay_of(const sl_model *m, float pos);
 static inline int sl_round8(int T) { return (T + 15) & ~15; }
 static inline int sl_stride(int T) { return sl_round8(T) + 2 * SL_TRAIN_MAX_TAPS; }
 #define SL_BORDER SL_TRAIN_MAX_TAPS
+/* Rows without borders (the INTERP kernel's smoothed rows): the vectorised loops touch
+ * [0, round32(Tr)). */
+static inline int sl_cstride(int T) { return (sl_round8(T) + 31) & ~31; }
 
 /* ---- layers (sl_layers.c): forward / backward pairs; outputs first, sizes last ---- */
 void sl_delay_forward(sl_real *out, const sl_real *in, const int32_t *const *nz, const int32_t *nnz,
@@ -191,6 +211,25 @@ void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *i
                             const int32_t *const *nz, const int32_t *nnz, const sl_proj *p, int T);
 /* *out = sum over the padded row length of a[t] b[t] (the layers' vectorised dot). */
 void sl_delay_dot(sl_real *out, const sl_real *a, const sl_real *b, int T);
+/* INTERP kernel (sl_layers.c), see docs/trainer.md. "pre" side: the presynaptic rows are
+ * smoothed once per sample, Sm[i][c] = sum_d n_d(c) in[i][t - 1 - d] ([n_pre][taps] rows of
+ * sl_stride(T)); each synapse is then two unshifted adds of Sm rows and two dots. */
+/* Sm: [n_pre][taps] rows of sl_cstride(T). */
+void sl_interp_pre_forward(sl_real *out, sl_real *Sm, const sl_real *in, const int32_t *nnz, const sl_proj *p,
+                           const sl_basis *nb, int T);
+void sl_interp_pre_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *Sm, const int32_t *nnz,
+                                 const sl_proj *p, int T);
+/* "post" side: per postsynaptic neuron o, the unshifted presynaptic rows are first summed per
+ * centre (Z[c], taps rows of the workspace zc) and then smoothed once into out[o]; backward,
+ * gout[o] is smoothed once per centre, G[c][t] = sum_d n_d(c) gout[o][t + 1 + d], and each
+ * synapse is two dots (event by event for spikes) and, if gin, two adds into gin. zc: the
+ * forward's Z is taps rows of sl_stride(T) (zero borders), the backward's G [n_post][taps]
+ * rows of sl_cstride(T). */
+void sl_interp_post_forward(sl_real *out, sl_real *zc, const sl_real *in, const int32_t *const *nz,
+                            const int32_t *nnz, const sl_proj *p, const sl_basis *nb, int T);
+void sl_interp_post_backward(sl_real *gtap, sl_real *gin, sl_real *zc, const sl_real *gout, const sl_real *in,
+                             const int32_t *const *nz, const int32_t *nnz, const sl_proj *p, const sl_basis *nb,
+                             int T);
 void sl_lif_forward(sl_real *V, uint8_t *s, sl_real *h, const sl_real *I, const sl_real *mask, int N, int T,
                     sl_real beta, sl_real alpha, int smooth);
 void sl_lif_backward(sl_real *gI, const sl_real *gh, const sl_real *V, const uint8_t *s, const sl_real *mask,

@@ -79,12 +79,22 @@ static double check_tensor(sl_model *m, sl_real *theta, const sl_real *grad_snap
   return worst;
 }
 
-static void check_model(int mode, float sigma) {
+static void check_model_full(int mode, float sigma, int kernel, float membrane) {
   sl_train_cfg c;
   small_cfg(&c, mode);
+  c.dcls_kernel = kernel;
+  c.qat_membrane = membrane; /* applies in the fine-tuning phase (m.phase = 1 below) */
+  if (kernel == SL_KERNEL_INTERP) c.kernel_radius = 2; /* truncated basis: p never moves its edges */
   sl_model m;
   sl_err err;
   ck_assert_msg(sl_model_init(&m, &c, 1, &err) == SL_OK, "%s", err.msg);
+  if (membrane > 0) m.phase = 1;
+  if (kernel == SL_KERNEL_INTERP) /* the kernel has kinks at integer positions: stay 0.1 away */
+    for (int p = 0; p < m.n_proj; p++)
+      for (int s = 0; s < m.proj[p].n_syn; s++) {
+        const double P = m.params.pos[p][s], f = P - floor(P);
+        m.params.pos[p][s] = floor(P) + 0.1 + 0.8 * f;
+      }
   loss_of(&m, sigma);
   sl_real *g = malloc(sizeof(sl_real) * m.n_params);
   memcpy(g, m.grads_mem, sizeof(sl_real) * m.n_params);
@@ -119,6 +129,13 @@ static void check_model(int mode, float sigma) {
   sl_model_free(&m);
 }
 
+static void check_model_kernel(int mode, float sigma, int kernel) { check_model_full(mode, sigma, kernel, 0); }
+static void check_model(int mode, float sigma) { check_model_kernel(mode, sigma, SL_KERNEL_GAUSS); }
+
+/* the fine-tuning loss: summed-softmax CE + 2 x CE of the mean readout membrane */
+START_TEST(weights_membrane_loss) { check_model_full(SL_DELAY_FIXED, 0, SL_KERNEL_GAUSS, 2.0f); }
+END_TEST
+
 START_TEST(weights_integer_delays) { check_model(SL_DELAY_FIXED, 0); }
 END_TEST
 
@@ -126,6 +143,15 @@ START_TEST(weights_and_positions_dcls) { check_model(SL_DELAY_DCLS, 1.3f); }
 END_TEST
 
 START_TEST(weights_and_positions_dcls_narrow) { check_model(SL_DELAY_DCLS, 0.5f); }
+END_TEST
+
+START_TEST(weights_and_positions_interp) { check_model_kernel(SL_DELAY_DCLS, 1.3f, SL_KERNEL_INTERP); }
+END_TEST
+
+START_TEST(weights_and_positions_interp_narrow) { check_model_kernel(SL_DELAY_DCLS, 0.5f, SL_KERNEL_INTERP); }
+END_TEST
+
+START_TEST(weights_and_positions_interp_wide) { check_model_kernel(SL_DELAY_DCLS, 12.0f, SL_KERNEL_INTERP); }
 END_TEST
 
 /* The layers one by one against hand-derived values. */
@@ -179,6 +205,10 @@ int main(void) {
   tcase_add_test(tc, weights_integer_delays);
   tcase_add_test(tc, weights_and_positions_dcls);
   tcase_add_test(tc, weights_and_positions_dcls_narrow);
+  tcase_add_test(tc, weights_and_positions_interp);
+  tcase_add_test(tc, weights_and_positions_interp_narrow);
+  tcase_add_test(tc, weights_and_positions_interp_wide);
+  tcase_add_test(tc, weights_membrane_loss);
   tcase_add_test(tc, lif_semantics);
   tcase_add_test(tc, delay_semantics);
   suite_add_tcase(s, tc);

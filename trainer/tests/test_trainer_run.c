@@ -107,9 +107,10 @@ START_TEST(tiny_run_reaches_accuracy) {
 }
 END_TEST
 
-static void run_into(const char *name, uint64_t seed, int deepr, uint8_t **buf, size_t *len) {
+static void run_into_k(const char *name, uint64_t seed, int deepr, int kernel, uint8_t **buf, size_t *len) {
   sl_train_cfg c;
   tiny_cfg(&c);
+  c.dcls_kernel = kernel;
   c.epochs = 2;
   c.qat_epochs = 1;
   c.seed = seed;
@@ -133,6 +134,10 @@ static void run_into(const char *name, uint64_t seed, int deepr, uint8_t **buf, 
   sl_data_free(&d);
 }
 
+static void run_into(const char *name, uint64_t seed, int deepr, uint8_t **buf, size_t *len) {
+  run_into_k(name, seed, deepr, SL_KERNEL_GAUSS, buf, len);
+}
+
 START_TEST(same_seed_same_checkpoint) {
   uint8_t *a, *b, *c;
   size_t la, lb, lc;
@@ -143,6 +148,20 @@ START_TEST(same_seed_same_checkpoint) {
   ck_assert_msg(memcmp(a, b, la) == 0, "same seed and threads: checkpoints differ");
   ck_assert_msg(la != lc || memcmp(a, c, la) != 0, "a different seed gave the same checkpoint");
   free(a); free(b); free(c);
+}
+END_TEST
+
+/* the interp DCLS kernel (its own per-thread buffers and summation order) is deterministic too */
+START_TEST(same_seed_same_checkpoint_interp) {
+  uint8_t *a, *b, *g;
+  size_t la, lb, lg;
+  run_into_k("trainer-det-ia", 5, 0, SL_KERNEL_INTERP, &a, &la);
+  run_into_k("trainer-det-ib", 5, 0, SL_KERNEL_INTERP, &b, &lb);
+  run_into("trainer-det-g", 5, 0, &g, &lg);
+  ck_assert_uint_eq(la, lb);
+  ck_assert_msg(memcmp(a, b, la) == 0, "interp kernel, same seed and threads: checkpoints differ");
+  ck_assert_msg(la != lg || memcmp(a, g, la) != 0, "interp and gauss kernels gave the same checkpoint");
+  free(a); free(b); free(g);
 }
 END_TEST
 
@@ -192,6 +211,7 @@ int main(void) {
   tcase_add_test(tc, export_agrees_with_c_model);
   tcase_add_test(tc, tiny_run_reaches_accuracy);
   tcase_add_test(tc, same_seed_same_checkpoint);
+  tcase_add_test(tc, same_seed_same_checkpoint_interp);
   tcase_add_test(tc, deepr_keeps_budget_and_rows);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

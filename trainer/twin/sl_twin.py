@@ -66,21 +66,34 @@ class Spike(torch.autograd.Function):
         return g * (a / 2) / (1 + (math.pi / 2 * a * x) ** 2), None
 
 
-def kernel(p, taps, sigma, radius, n_pre, n_post):
-    """Dense kernel K[post, pre, d] = sum over active synapses of w * n_d(pos)."""
+def gauss(centre, taps, sigma, radius):
+    """Rows n_d(centre): the Gaussian of width sigma at each centre, truncated to the taps
+    within radius * sigma of it (at least the nearest tap) and normalised over them."""
+    d = torch.arange(taps, dtype=torch.float64).unsqueeze(0)  # [1, taps]
+    R = radius * sigma
+    lo = torch.clamp(torch.ceil(centre.detach() - R), min=0)
+    hi = torch.clamp(torch.floor(centre.detach() + R), max=taps - 1)
+    win = ((d >= lo.unsqueeze(1)) & (d <= hi.unsqueeze(1))).to(torch.float64)
+    g = torch.exp(-(d - centre.unsqueeze(1)) ** 2 / (2 * sigma * sigma)) * win
+    return g / g.sum(dim=1, keepdim=True)
+
+
+def kernel(p, taps, sigma, radius, n_pre, n_post, interp=False):
+    """Dense kernel K[post, pre, d] = sum over active synapses of w * n_d(pos). interp: n(pos)
+    = (1 - f) n(c0) + f n(c0 + 1), c0 = min(floor(pos), taps - 2), f = pos - c0, n(c) the
+    truncated Gaussian at the integer c."""
     w, pos = p["w_t"], p["pos_t"]
     act = torch.tensor(p["active"], dtype=torch.bool)
     d = torch.arange(taps, dtype=torch.float64).unsqueeze(0)  # [1, taps]
-    if sigma <= 0:
+    if sigma > 0 and interp:
+        c0 = torch.clamp(torch.floor(pos.detach()), 0, taps - 2)
+        f = (pos - c0).unsqueeze(1)
+        n = (1 - f) * gauss(c0, taps, sigma, radius) + f * gauss(c0 + 1, taps, sigma, radius)
+    elif sigma <= 0:
         dd = torch.clamp(torch.floor(pos.detach() + 0.5), 0, taps - 1)
         n = (d == dd.unsqueeze(1)).to(torch.float64)
     else:
-        R = radius * sigma
-        lo = torch.clamp(torch.ceil(pos.detach() - R), min=0)
-        hi = torch.clamp(torch.floor(pos.detach() + R), max=taps - 1)
-        win = ((d >= lo.unsqueeze(1)) & (d <= hi.unsqueeze(1))).to(torch.float64)
-        g = torch.exp(-(d - pos.unsqueeze(1)) ** 2 / (2 * sigma * sigma)) * win
-        n = g / g.sum(dim=1, keepdim=True)
+        n = gauss(pos, taps, sigma, radius)
     contrib = (w * act).unsqueeze(1) * n  # [n_syn, taps]
     K = torch.zeros(n_post, n_pre, taps)
     pre = torch.tensor(p["pre"])
@@ -115,6 +128,7 @@ def check(path):
     C, H, L, R = cfg["n_in"], cfg["n_hid"], cfg["n_layers"], cfg["n_out"]
     beta, beta_o, alpha = real["beta"], real["beta_out"], real["alpha"]
     sigma, radius = real["sigma"], real["radius"]
+    interp = cfg.get("interp", 0) == 1
     for p in proj:
         p["w_t"] = torch.tensor(p["w"], requires_grad=True)
         p["pos_t"] = torch.tensor(p["pos"], requires_grad=True)
@@ -123,7 +137,7 @@ def check(path):
     y = torch.tensor([s["label"] for s in samples])
     h = x
     for l in range(L):
-        K = kernel(proj[l], taps, sigma, radius, proj[l]["pre"][-1] + 1 if l else C, H)
+        K = kernel(proj[l], taps, sigma, radius, proj[l]["pre"][-1] + 1 if l else C, H, interp)
         I = delayed(K, h, T)
         mask = torch.tensor([s["mask"][l] for s in samples])
         v = torch.zeros(B, H)
@@ -133,7 +147,7 @@ def check(path):
             v = (1 - s.detach()) * (beta * v + I[:, :, t])  # reset to zero, not differentiated
             out.append(s * mask)
         h = torch.stack(out, dim=2)
-    K = kernel(proj[L], taps, sigma, radius, H, R)
+    K = kernel(proj[L], taps, sigma, radius, H, R, interp)
     J = delayed(K, h, T)
     m = torch.zeros(B, R)
     Ms = []
@@ -160,7 +174,7 @@ def check(path):
             i = int((a - b).abs().argmax())
             print(f"    first worst index {i}: torch {float(a[i]):.12g}  C {float(b[i]):.12g}")
 
-    print(f"{path}: sigma {sigma}, {L} hidden layer(s), batch {B}")
+    print(f"{path}: sigma {sigma}{' (interp kernel)' if interp else ''}, {L} hidden layer(s), batch {B}")
     cmp("M", M.detach(), [s["M"] for s in samples])
     cmp("loss", loss.detach(), real["loss"])
     for l, p in enumerate(proj):
