@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# train_table.sh CACHE.slf OUTDIR [EPOCHS] [QAT] — the accuracy table of docs/results.md:
+# train_table.sh CACHE.slf OUTDIR [EPOCHS] [QAT] [main|deepr|all] — the accuracy table of docs/results.md:
 # no delays, fixed random delays, DCLS, DEEP R + RigL (delays by structure, 4 candidate
 # delays per pair) at several sparsities, and the seed's hybrid (DEEP R 1/2 + DCLS).
 # One run at a time, 2 threads. Appends one markdown row per run to OUTDIR/table.md.
 set -euo pipefail
-cache=$1; out=$2; ep=${3:-25}; qat=${4:-3}
+cache=$1; out=$2; ep=${3:-25}; qat=${4:-3}; which=${5:-all}
 cli=${SPIKELINE:-build/cli/spikeline}
 mkdir -p "$out"
 common=(--features "$cache" --epochs "$ep" --qat-epochs "$qat" --threads 2 --no-progress --quiet)
@@ -23,9 +23,12 @@ run() { # name, options...
     "${common[*]} $*" "$(date -u +%F)" >> "$out/table.md"
   tail -1 "$out/table.md"
 }
+if [ "$which" != deepr ]; then
 run no-delays --delays none
 run fixed-delays --delays fixed
 run dcls --delays dcls
+fi
+[ "$which" = main ] && exit 0
 run deepr-1of2 --delays fixed --deepr 1 --candidates 4 --sparsity 1/2
 run deepr-7of8 --delays fixed --deepr 1 --candidates 4 --sparsity 7/8
 run deepr-31of32 --delays fixed --deepr 1 --candidates 4 --sparsity 31/32

@@ -50,7 +50,9 @@ void sl_train_cfg_default(sl_train_cfg *c) {
   c->lr_w_final_div = 1e3f;
   c->lr_w_pct = 0.3f;
   c->lr_pos = 0.1f;
-  c->lr_qat = 1e-4f;
+  c->lr_qat = 3e-4f;
+  c->qat_membrane = 20.0f; /* align the readout with the hardware decision (docs/trainer.md) */
+  c->qat_readout_only = 1;
   c->l1 = 0.0f;
   c->adam_b1 = 0.9f;
   c->adam_b2 = 0.999f;

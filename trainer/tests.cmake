@@ -37,6 +37,6 @@ if(TARGET sl_trainer_f64)
     find_program(SL_PYTHON_TORCH NAMES python3)
   endif()
   add_test(NAME trainer_torch_twin
-           COMMAND sh -c "$<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-int.txt int && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-dcls.txt dcls && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-interp.txt interp && ${SL_PYTHON_TORCH} ${PROJECT_SOURCE_DIR}/trainer/twin/sl_twin.py ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-int.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-dcls.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-interp.txt")
+           COMMAND sh -c "$<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-int.txt int && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-dcls.txt dcls && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-interp.txt interp && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-membrane.txt membrane && ${SL_PYTHON_TORCH} ${PROJECT_SOURCE_DIR}/trainer/twin/sl_twin.py ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-int.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-dcls.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-interp.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-membrane.txt")
   set_tests_properties(trainer_torch_twin PROPERTIES LABELS "train" SKIP_RETURN_CODE 77 TIMEOUT 300)
 endif()

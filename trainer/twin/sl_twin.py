@@ -30,7 +30,7 @@ def parse(path):
         if f[0] == "cfg":
             cfg = {f[i]: int(f[i + 1]) for i in range(1, len(f), 2)}
         elif f[0] == "real":
-            real = {f[i]: float(f[i + 1]) for i in range(1, len(f), 2)}
+            real.update({f[i]: float(f[i + 1]) for i in range(1, len(f), 2)})
         else:
             name, vals = f[0], f[2:]
             if name in ("pre", "post", "active"):
@@ -157,6 +157,9 @@ def check(path):
     M = torch.stack(Ms, dim=2)  # [B, R, T]
     P = torch.softmax(M, dim=1).sum(dim=2)
     loss = torch.nn.functional.cross_entropy(P, y)
+    lam = real.get("membrane", 0.0)
+    if lam > 0:  # fine-tuning term: CE of the time-averaged membrane (the hardware rule's argmax)
+        loss = loss + lam * torch.nn.functional.cross_entropy(M.mean(dim=2), y)
     loss.backward()
 
     fails = 0

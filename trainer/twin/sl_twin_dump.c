@@ -24,11 +24,12 @@ static void ivec(FILE *f, const char *name, const int32_t *v, size_t n) {
 
 int main(int argc, char **argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: sl_twin_dump OUT.txt int|dcls|interp\n");
+    fprintf(stderr, "usage: sl_twin_dump OUT.txt int|dcls|interp|membrane\n");
     return 2;
   }
   const int interp = !strcmp(argv[2], "interp");
   const int dcls = interp || !strcmp(argv[2], "dcls");
+  const int membrane = !strcmp(argv[2], "membrane"); /* the fine-tuning loss, integer delays */
   sl_train_cfg c;
   sl_train_cfg_default(&c);
   c.n_in = 8; c.n_hid = 12; c.n_layers = 2; c.n_out = 5; c.steps = 30; c.taps = 7;
@@ -36,12 +37,14 @@ int main(int argc, char **argv) {
   c.delay_mode = dcls ? SL_DELAY_DCLS : SL_DELAY_FIXED;
   c.dcls_kernel = interp ? SL_KERNEL_INTERP : SL_KERNEL_GAUSS;
   if (interp) c.kernel_radius = 2; /* truncation inside the range */
+  if (membrane) c.qat_membrane = 1.5f;
   const float sigma = dcls ? 1.1f : 0.0f;
   sl_dataset d;
   sl_err err;
   if (sl_data_synth(&d, 1, c.n_out, c.n_in, c.steps, c.in_scale, 3, &err)) return 1;
   sl_model m;
   if (sl_model_init(&m, &c, 1, &err)) { fprintf(stderr, "%s\n", err.msg); return 1; }
+  if (membrane) m.phase = 1; /* the term applies in the fine-tuning phase */
   if (interp) /* away from the kinks at integers; one synapse per projection at each end */
     for (int p = 0; p < m.n_proj; p++) {
       for (int s = 0; s < m.proj[p].n_syn; s++) {
@@ -66,6 +69,7 @@ int main(int argc, char **argv) {
   if (!f) return 1;
   fprintf(f, "cfg n_in %d n_hid %d n_layers %d n_out %d steps %d taps %d batch %d interp %d\n", c.n_in, c.n_hid,
           c.n_layers, c.n_out, c.steps, c.taps, B, interp);
+  fprintf(f, "real membrane %.17g\n", membrane ? (double)c.qat_membrane : 0.0);
   fprintf(f, "real beta %.17g beta_out %.17g alpha %.17g sigma %.17g radius %.17g in_scale %.17g loss %.17g\n",
           sl_leak_q12(c.tau) / 4096.0, sl_leak_q12(c.tau_out) / 4096.0, (double)c.surr_alpha, (double)sigma,
           (double)c.kernel_radius, (double)c.in_scale, st.loss / B);
