@@ -118,25 +118,35 @@ def lr_pos_at(a, epoch):
 # ------------------------------------------------------------------ network
 
 
-def dense_kernel(w, pos, taps, sigma, radius):
-    """K[post, pre, d] = w * n_d(pos): one-hot at round-half-up(pos) for sigma 0, else the
-    Gaussian truncated at +-radius*sigma (window from the detached position) and normalised
-    over the taps it keeps (sl_twin.kernel, for a dense projection)."""
-    d = torch.arange(taps, dtype=w.dtype)
+def gauss_rows(centre, taps, sigma, radius):
+    """n_d(centre) for d = 0..taps-1: the Gaussian of width sigma truncated to the taps within
+    radius * sigma of the (detached) centre, at least the nearest one, normalised over them."""
+    d = torch.arange(taps, dtype=centre.dtype)
+    c = centre.detach().unsqueeze(-1)
+    R = radius * sigma
+    # integer d: d >= ceil(c - R) <=> d >= c - R, d <= floor(c + R) <=> d <= c + R
+    win = (d >= c - R) & (d <= c + R)
+    empty = ~win.any(dim=-1, keepdim=True)
+    if bool(empty.any()):  # cannot happen for sigma > 1/6; the C code's fallback tap
+        win = win | (empty & (d == torch.clamp(torch.floor(c + 0.5), 0, taps - 1)))
+    g = torch.exp(-((d - centre.unsqueeze(-1)) ** 2) / (2 * sigma * sigma)) * win
+    return g / g.sum(dim=-1, keepdim=True)
+
+
+def dense_kernel(w, pos, taps, sigma, radius, interp=False):
+    """K[post, pre, d] = w * n_d(pos) (sl_twin.kernel, for a dense projection): one-hot at
+    round-half-up(pos) for sigma 0; else the truncated normalised Gaussian at pos (gauss) or,
+    interp, (1 - f) n(c0) + f n(c0 + 1) with c0 = min(floor(pos), taps - 2), f = pos - c0."""
     if sigma <= 0:
+        d = torch.arange(taps, dtype=w.dtype)
         dd = torch.clamp(torch.floor(pos.detach() + 0.5), 0, taps - 1)
         n = (d == dd.unsqueeze(-1)).to(w.dtype)
+    elif interp:
+        c0 = torch.clamp(torch.floor(pos.detach()), 0, taps - 2)
+        f = (pos - c0).unsqueeze(-1)
+        n = (1 - f) * gauss_rows(c0, taps, sigma, radius) + f * gauss_rows(c0 + 1, taps, sigma, radius)
     else:
-        R = radius * sigma
-        p = pos.detach().unsqueeze(-1)
-        # integer d: d >= ceil(p - R) <=> d >= p - R, d <= floor(p + R) <=> d <= p + R
-        win = (d >= p - R) & (d <= p + R)
-        empty = ~win.any(dim=-1, keepdim=True)
-        if bool(empty.any()):  # cannot happen for sigma > 1/6; the C code's fallback tap
-            dd = torch.clamp(torch.floor(p + 0.5), 0, taps - 1)
-            win = win | (empty & (d == dd))
-        g = torch.exp(-((d - pos.unsqueeze(-1)) ** 2) / (2 * sigma * sigma)) * win
-        n = g / g.sum(dim=-1, keepdim=True)
+        n = gauss_rows(pos, taps, sigma, radius)
     return w.unsqueeze(-1) * n
 
 
@@ -254,7 +264,7 @@ class Net:
         a = self.a
         h, spikes = x, 0.0
         for l in range(a.layers + 1):
-            K = dense_kernel(self.w[l], self.pos[l], a.taps, sigma, a.kernel_radius)
+            K = dense_kernel(self.w[l], self.pos[l], a.taps, sigma, a.kernel_radius, a.dcls_kernel == "interp")
             I = delayed(K, h)
             if l == a.layers:
                 return I @ self.Lm, spikes
@@ -411,11 +421,15 @@ def selftest():
     g = torch.Generator().manual_seed(3)
     B, Cn, Hn, T, taps = 3, 5, 7, 30, 9
     bad = 0
-    for sigma in (0.0, 0.4, 1.3, 4.0):
+    cases = [(sg, False) for sg in (0.0, 0.4, 1.3, 4.0)]
+    if "interp" in sl_twin.kernel.__code__.co_varnames:
+        cases += [(sg, True) for sg in (0.5, 1.3, 4.0)]
+    for sigma, interp in cases:
         w = torch.randn(Hn, Cn, generator=g, dtype=torch.float64, requires_grad=True)
         pos = (torch.rand(Hn, Cn, generator=g, dtype=torch.float64) * (taps - 1)).requires_grad_()
         x = torch.rand(B, Cn, T, generator=g, dtype=torch.float64)
-        I = delayed(dense_kernel(w, pos, taps, sigma, 3.0), x)
+        radius = 2.0 if interp else 3.0
+        I = delayed(dense_kernel(w, pos, taps, sigma, radius, interp), x)
         gy = torch.randn(I.shape, generator=g, dtype=torch.float64)
         gw, gp = torch.autograd.grad((I * gy).sum(), (w, pos), allow_unused=True)
         # reference: sl_twin's synapse-list kernel (pre-major, as the C trainer) and delay loop
@@ -423,14 +437,15 @@ def selftest():
         p2 = pos.detach().t().reshape(-1).clone().requires_grad_()
         syn = {"w_t": w2, "pos_t": p2, "active": [1] * (Cn * Hn),
                "pre": [i for i in range(Cn) for _ in range(Hn)], "post": [j for _ in range(Cn) for j in range(Hn)]}
-        I2 = sl_twin.delayed(sl_twin.kernel(syn, taps, sigma, 3.0, Cn, Hn), x, T)
+        kw = {"interp": True} if interp else {}
+        I2 = sl_twin.delayed(sl_twin.kernel(syn, taps, sigma, radius, Cn, Hn, **kw), x, T)
         (I2 * gy).sum().backward()
         errs = [float((I - I2).abs().max()), float((gw.t().reshape(-1) - w2.grad).abs().max())]
         if sigma > 0:
             errs.append(float((gp.t().reshape(-1) - p2.grad).abs().max()))
         ok = max(errs) < 1e-10
         bad += not ok
-        print(f"  delay sigma {sigma}: max errors {' '.join(f'{v:.1e}' for v in errs)} {'ok' if ok else 'MISMATCH'}")
+        print(f"  delay {'interp' if interp else 'gauss '} sigma {sigma}: max errors {' '.join(f'{v:.1e}' for v in errs)} {'ok' if ok else 'MISMATCH'}")
     I = (torch.rand(B, Hn, T, generator=g) * 0.6).requires_grad_()
     mask = (torch.rand(B, Hn, generator=g) < 0.6) / 0.6
     beta = 3688 / 4096
@@ -466,7 +481,8 @@ def check_dump(path):
     a = argparse.Namespace(steps=T, taps=cfg["taps"], hidden=cfg["n_hid"], layers=cfg["n_layers"],
                            classes=cfg["n_out"], tau=1 / (1 - real["beta"]), tau_out=1 / (1 - real["beta_out"]),
                            surr_alpha=real["alpha"], kernel_radius=real["radius"], init_gain=1.0,
-                           delays="dcls" if real["sigma"] > 0 else "fixed")
+                           delays="dcls" if real["sigma"] > 0 else "fixed",
+                           dcls_kernel="interp" if cfg.get("interp", 0) == 1 else "gauss")
     net = Net(a, C, torch.Generator().manual_seed(0))
     net.beta, net.beta_o = real["beta"], real["beta_out"]
     net.Lm = leaky_matrix(net.beta_o, T, torch.float64)
@@ -489,6 +505,9 @@ def check_dump(path):
     masks = [torch.tensor([s["mask"][l] for s in samples]) for l in range(a.layers)]
     M, _ = net.forward(x, real["sigma"], masks)
     loss, _ = loss_and_pred(M, y)
+    lam = real.get("membrane", 0.0)
+    if lam > 0:  # the C fine-tuning term: cross-entropy of the time-averaged membrane
+        loss = loss + lam * F.cross_entropy(M.mean(dim=2), y)
     loss.backward()
     res = [("M", M.detach().reshape(B, -1), torch.tensor([s["M"] for s in samples])),
            ("loss", loss.detach(), torch.tensor(real["loss"]))]
@@ -497,7 +516,8 @@ def check_dump(path):
         if real["sigma"] > 0:
             res.append((f"grad_pos[{l}]", net.pos[l].grad[p["idx"]], torch.tensor(p["grad_pos"])))
     bad = 0
-    print(f"{path}: sigma {real['sigma']:.3g}, {a.layers} hidden layer(s), batch {B}")
+    print(f"{path}: sigma {real['sigma']:.3g} ({a.dcls_kernel}), membrane term {real.get('membrane', 0.0):g}, "
+          f"{a.layers} hidden layer(s), batch {B}")
     for name, u, v in res:
         scale = max(float(u.abs().max()), float(v.abs().max()), 1e-30)
         err = float((u.flatten() - v.flatten()).abs().max()) / scale
@@ -534,6 +554,8 @@ def main():
     ap.add_argument("--sigma-add", type=float, default=0.27)
     ap.add_argument("--sigma-frac", type=float, default=0.25)
     ap.add_argument("--kernel-radius", type=float, default=3.0)
+    ap.add_argument("--dcls-kernel", choices=("gauss", "interp"), default="gauss",
+                    help="DCLS kernel: gauss (the truncated Gaussian at the position) or interp (two Gaussians)")
     ap.add_argument("--lr-w", type=float, default=5e-3)
     ap.add_argument("--lr-w-div", type=float, default=5.0)
     ap.add_argument("--lr-w-final-div", type=float, default=1e3)
