@@ -108,9 +108,10 @@ static void write_plot(const char *dir, const char *csv) {
   if (system("command -v gnuplot >/dev/null 2>&1") != 0) return;
   snprintf(cmd, sizeof cmd,
            "gnuplot -e \"set terminal pngcairo size 1000,420 noenhanced; set output '%s'; set datafile separator ',';"
-           " set key autotitle columnhead; set multiplot layout 1,2; set xlabel 'epoch'; set title 'loss';"
+           " set key autotitle columnhead; set multiplot layout 1,2; set xlabel 'epoch';"
+           " set title 'loss (fine-tuning adds the membrane term)'; set logscale y;"
            " plot '%s' using 1:6 with lines title 'train', '' using 1:8 with lines title 'validation';"
-           " set title 'accuracy (hardware decision rule)'; set yrange [0:1];"
+           " unset logscale y; set title 'accuracy (hardware decision rule)'; set yrange [0:1]; set key bottom right;"
            " plot '%s' using 1:7 with lines title 'train', '' using 1:9 with lines title 'validation',"
            " '' using 1:10 with lines title 'test'; unset multiplot\" 2>/dev/null",
            png, csv, csv);
