@@ -143,8 +143,10 @@ typedef double (*acc_fn)(void *ctx, const sl_dataset *d, const int32_t *idx, int
 static void print_per_speaker(const sl_dataset *d, const int32_t *idx, int32_t n, acc_fn f, void *ctx) {
   int32_t *sub = malloc(sizeof(int32_t) * (n ? n : 1));
   if (!sub) return;
+  int max_spk = -1;
+  for (int32_t i = 0; i < n; i++) max_spk = d->speaker[idx[i]] > max_spk ? d->speaker[idx[i]] : max_spk;
   printf("speaker  language  samples  accuracy\n");
-  for (int spk = -1; spk < 1000; spk++)
+  for (int spk = -1; spk <= max_spk; spk++)
     for (int lang = 0; lang < 2; lang++) {
       int32_t k = 0;
       for (int32_t i = 0; i < n; i++)
@@ -169,25 +171,35 @@ static double acc_float(void *ctx, const sl_dataset *d, const int32_t *idx, int3
 int sl_cmd_eval(int argc, char **argv) {
   data_opts dopt = {.synth_seed = 7};
   const char *model = NULL;
-  int quant = 0, current = 0, threads = 0, per_speaker = 0;
+  int quant = 0, current = 0, threads = 0, per_speaker = 0, rule = SL_RULE_HARDWARE;
   const char *split_name = "test";
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      puts("usage: spikeline eval MODEL [--quant] [--current] [--split train|val|test] [--per-speaker] [data]\n"
+      puts("usage: spikeline eval MODEL [--quant] [--current] [--split train|val|test] [--per-speaker]\n"
+           "                      [--rule hardware|softmax|vote] [data]\n"
            "\n"
            "MODEL.slc (a training checkpoint): the float network with integer delays, its best\n"
            "(validation) snapshot unless --current; --quant uses the int8-quantised weights.\n"
            "MODEL.slm (an exported image): the bit-accurate C model, hardware decision rule.\n"
            "data: as for train (--test-events F.sle, or --synth N --synth-seed S); the split\n"
            "defaults to test. Prints accuracy and mean loss; --per-speaker adds a table of the\n"
-           "accuracy per speaker and language (feature caches of an HD-layout corpus).");
+           "accuracy per speaker and language (feature caches of an HD-layout corpus).\n"
+           "--rule (checkpoints only): the decision counted — hardware (argmax of the summed\n"
+           "readout membrane, default), softmax (the reference method's argmax of the summed\n"
+           "per-step softmax) or vote (the class leading the most steps).");
       return 0;
     }
     if (data_option(argc, argv, &i, &dopt)) continue;
     if (!strcmp(a, "--quant")) quant = 1;
     else if (!strcmp(a, "--current")) current = 1;
     else if (!strcmp(a, "--per-speaker")) per_speaker = 1;
+    else if (!strcmp(a, "--rule") && i + 1 < argc) {
+      const char *r = argv[++i];
+      rule = !strcmp(r, "hardware") ? SL_RULE_HARDWARE : !strcmp(r, "softmax") ? SL_RULE_SOFTMAX
+           : !strcmp(r, "vote") ? SL_RULE_VOTE : -1;
+      if (rule < 0) { sl_cli_error("eval", "rule must be hardware, softmax or vote, not '%s'", r); return 2; }
+    }
     else if (!strcmp(a, "--split") && i + 1 < argc) split_name = argv[++i];
     else if (!strcmp(a, "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
     else if (a[0] != '-' && !model) model = a;
@@ -199,6 +211,10 @@ int sl_cmd_eval(int argc, char **argv) {
   sl_err err;
   sl_dataset d;
   int32_t n;
+  if (ends_with(model, ".slm") && rule != SL_RULE_HARDWARE) {
+    sl_cli_error("eval", "%s: an exported image decides by the hardware rule; --rule needs a checkpoint (.slc)", model);
+    return 2;
+  }
   if (ends_with(model, ".slm")) {
     sl_net *net = sl_net_new();
     if (!net || sl_image_load(model, net, NULL, &err)) { sl_cli_error("eval", "%s", net ? err.msg : "out of memory"); sl_net_free(net); return 1; }
@@ -232,13 +248,15 @@ int sl_cmd_eval(int argc, char **argv) {
   if (sl_ckpt_load(&m, model, threads, &err)) { sl_cli_error("eval", "%s", err.msg); return 1; }
   if (!load_data("eval", &dopt, &m.cfg, &d)) { sl_model_free(&m); return 1; }
   if (!current) sl_model_restore(&m);
+  m.rule = rule;
   sl_model_prepare(&m, 0, quant);
   int32_t *idx = sl_data_split(&d, split, &n);
   sl_stats st;
   sl_model_eval(&m, &d, idx, n, &st);
-  printf("%s: %s accuracy %.2f%% on %d %s samples, loss %.4f (integer delays, %s weights)\n", model,
+  static const char *rule_names[] = {"hardware", "softmax", "vote"};
+  printf("%s: %s accuracy %.2f%% on %d %s samples, loss %.4f (integer delays, %s weights, %s rule)\n", model,
          current ? "current" : "best-snapshot", n ? 100.0 * st.correct / n : 0, n, split_name, st.loss,
-         quant ? "int8-quantised" : "float");
+         quant ? "int8-quantised" : "float", rule_names[rule]);
   if (per_speaker) print_per_speaker(&d, idx, n, acc_float, &m);
   free(idx);
   sl_data_free(&d);

@@ -467,21 +467,25 @@ void sl_li_backward(sl_real *gJ, const sl_real *gM, int N, int T, sl_real beta) 
   }
 }
 
-/* ---- summed-softmax cross-entropy (the seed's loss) and the hardware decision ----
+/* ---- summed-softmax cross-entropy (the seed's loss) and the decision ----
  * P_k = sum_t softmax(M_t)_k;  loss = -log softmax(P)_label.  gM = scale * dloss/dM
- * (gM may be NULL). pred = argmax_k sum_t M[k][t], ties to the lowest k (spec §6). */
+ * (gM may be NULL). pred = argmax_k of, by rule: sum_t M[k][t] (SL_RULE_HARDWARE, spec §6),
+ * P_k (SL_RULE_SOFTMAX, the seed's), or the number of steps k leads (SL_RULE_VOTE, ties
+ * broken by the membrane sum); ties to the lowest k. */
 double sl_loss_forward_backward(sl_real *gM, const sl_real *M, int32_t label, int R, int T, sl_real scale,
-                                int32_t *pred) {
+                                int32_t *pred, int rule) {
   const int S = sl_stride(T);
-  double P[256], q[256], sum[256];
+  double P[256], q[256], sum[256], vote[256];
   if (R > 256) R = 256;
-  for (int k = 0; k < R; k++) P[k] = sum[k] = 0;
+  for (int k = 0; k < R; k++) P[k] = sum[k] = vote[k] = 0;
   for (int t = 0; t < T; t++) {
     double mx = -INFINITY, z = 0;
+    int lead = 0;
     for (int k = 0; k < R; k++) {
       sum[k] += M[(size_t)k * S + t];
-      if (M[(size_t)k * S + t] > mx) mx = M[(size_t)k * S + t];
+      if (M[(size_t)k * S + t] > mx) mx = M[(size_t)k * S + t], lead = k;
     }
+    vote[lead] += 1;
     for (int k = 0; k < R; k++) z += exp(M[(size_t)k * S + t] - mx);
     for (int k = 0; k < R; k++) P[k] += exp(M[(size_t)k * S + t] - mx) / z;
   }
@@ -491,9 +495,10 @@ double sl_loss_forward_backward(sl_real *gM, const sl_real *M, int32_t label, in
   for (int k = 0; k < R; k++) q[k] = exp(P[k] - mx) / z;
   const double loss = label >= 0 && label < R ? -log(q[label] > 1e-300 ? q[label] : 1e-300) : 0;
   if (pred) {
+    const double *key = rule == SL_RULE_SOFTMAX ? P : rule == SL_RULE_VOTE ? vote : sum;
     int best = 0;
     for (int k = 1; k < R; k++)
-      if (sum[k] > sum[best]) best = k;
+      if (key[k] > key[best] || (key[k] == key[best] && rule == SL_RULE_VOTE && sum[k] > sum[best])) best = k;
     *pred = best;
   }
   if (gM && label >= 0 && label < R) {

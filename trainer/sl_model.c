@@ -818,7 +818,7 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
   proj_forward(m, w, L, w->J, in);
   sl_li_forward(w->M, w->J, R, T, beta_o);
   memset(w->gM, 0, sizeof(sl_real) * (size_t)R * S);
-  double loss = sl_loss_forward_backward(gscale != 0 ? w->gM : NULL, w->M, label, R, T, gscale, pred);
+  double loss = sl_loss_forward_backward(gscale != 0 ? w->gM : NULL, w->M, label, R, T, gscale, pred, m->rule);
   const double lam = m->phase == 1 ? c->qat_membrane : 0; /* the fine-tuning's hardware-rule term */
   if (lam > 0)
     loss += lam * sl_loss_membrane_forward_backward(gscale != 0 ? w->gM : NULL, w->M, label, R, T, (sl_real)(gscale * lam));

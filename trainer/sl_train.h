@@ -36,6 +36,9 @@ typedef float sl_real;
 #define SL_TRAIN_MAX_TAPS 32     /* delay range 0..taps-1; the ring depth D of the spec is 32 */
 
 enum { SL_DELAY_NONE = 0, SL_DELAY_FIXED = 1, SL_DELAY_DCLS = 2 };
+/* Decision rule of an evaluation: the hardware's (argmax of the summed readout membrane),
+ * the seed's (argmax of the summed per-step softmax), or a per-step vote (for comparison). */
+enum { SL_RULE_HARDWARE = 0, SL_RULE_SOFTMAX = 1, SL_RULE_VOTE = 2 };
 /* DCLS kernel of a synapse at real position p (docs/trainer.md, "Delays by gradient"):
  * GAUSS = the truncated normalised Gaussian centred at p; INTERP = the linear interpolation
  * between the two truncated normalised Gaussians centred at the integers around p. */
@@ -149,6 +152,7 @@ typedef struct sl_model {
   int32_t best_epoch;
   float sigma;              /* DCLS width in force (0 = integer delays) */
   int32_t quant;            /* 1 = forward uses fake-quantised weights */
+  int32_t rule;             /* SL_RULE_* of the decisions counted (not stored; 0 = hardware) */
   sl_basis basis;           /* INTERP kernel at the current sigma */
   int32_t n_threads;
   /* per-thread workspaces (sl_model.c) */
@@ -237,7 +241,7 @@ void sl_lif_backward(sl_real *gI, const sl_real *gh, const sl_real *V, const uin
 void sl_li_forward(sl_real *M, const sl_real *J, int N, int T, sl_real beta);
 void sl_li_backward(sl_real *gJ, const sl_real *gM, int N, int T, sl_real beta);
 double sl_loss_forward_backward(sl_real *gM, const sl_real *M, int32_t label, int R, int T, sl_real scale,
-                                int32_t *pred);
+                                int32_t *pred, int rule);
 /* Cross-entropy of softmax(z), z_k = mean_t M_k[t] (gradient scaled by scale into gM). */
 double sl_loss_membrane_forward_backward(sl_real *gM, const sl_real *M, int32_t label, int R, int T, sl_real scale);
 

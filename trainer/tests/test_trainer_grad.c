@@ -155,6 +155,27 @@ START_TEST(weights_and_positions_interp_wide) { check_model_kernel(SL_DELAY_DCLS
 END_TEST
 
 /* The layers one by one against hand-derived values. */
+/* The three decision rules on membranes where each picks a different class (worked by hand):
+ * class 0 has one huge step (largest sum), class 1 leads two steps (most votes), class 2 is
+ * a close second on those and leads the last step (largest summed softmax: 1.95 vs 1.05, 1). */
+START_TEST(decision_rules) {
+  enum { R = 3, T = 4 };
+  const int S = sl_stride(T);
+  static const double v[R][T] = {{100, -10, -10, -10}, {-10, 2, 2, -10}, {-10, 1.9, 1.9, 1.9}};
+  sl_real *M = calloc((size_t)R * S, sizeof(sl_real));
+  for (int k = 0; k < R; k++)
+    for (int t = 0; t < T; t++) M[(size_t)k * S + t] = (sl_real)v[k][t];
+  int32_t pred = -1;
+  sl_loss_forward_backward(NULL, M, 0, R, T, 1, &pred, SL_RULE_HARDWARE);
+  ck_assert_int_eq(pred, 0);
+  sl_loss_forward_backward(NULL, M, 0, R, T, 1, &pred, SL_RULE_VOTE);
+  ck_assert_int_eq(pred, 1);
+  sl_loss_forward_backward(NULL, M, 0, R, T, 1, &pred, SL_RULE_SOFTMAX);
+  ck_assert_int_eq(pred, 2);
+  free(M);
+}
+END_TEST
+
 START_TEST(lif_semantics) {
   /* one neuron, T = 6: constant input 0.6 with beta = 0.5: V = 0.6, 0.9, 1.05 -> spike at the
    * step after V >= 1 (decided from V before that step's input), then reset to zero */
@@ -209,6 +230,7 @@ int main(void) {
   tcase_add_test(tc, weights_and_positions_interp_narrow);
   tcase_add_test(tc, weights_and_positions_interp_wide);
   tcase_add_test(tc, weights_membrane_loss);
+  tcase_add_test(tc, decision_rules);
   tcase_add_test(tc, lif_semantics);
   tcase_add_test(tc, delay_semantics);
   suite_add_tcase(s, tc);
