@@ -827,10 +827,12 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
   memset(w->gJ, 0, sizeof(sl_real) * (size_t)R * S);
   sl_li_backward(w->gJ, w->gM, R, T, beta_o);
   const sl_real *g = w->gJ;
+  /* fine-tuning the readout only: the hidden layers' gradients would go unused */
+  const int readout_only = m->phase == 1 && c->qat_readout_only;
   for (int p = L; p >= 0; p--) {
     const sl_real *pin = p == 0 ? w->x : w->h[p - 1];
     const sl_proj *q = &m->proj[p];
-    sl_real *gin = p > 0 ? w->gh[p - 1] : NULL;
+    sl_real *gin = p > 0 && !readout_only ? w->gh[p - 1] : NULL;
     if (gin) memset(gin, 0, sizeof(sl_real) * (size_t)H * S);
     if (!q->interp) {
       sl_delay_backward_taps(w->gtap[p], g, pin, w->nzp[p], w->nnz[p], q, T);
@@ -861,7 +863,7 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
         }
       }
     }
-    if (p == 0) break;
+    if (p == 0 || readout_only) break;
     memset(w->gI[p - 1], 0, sizeof(sl_real) * (size_t)H * S);
     sl_lif_backward(w->gI[p - 1], w->gh[p - 1], w->V[p - 1], w->s[p - 1], w->mask[p - 1], H, T, beta, alpha);
     g = w->gI[p - 1];
