@@ -84,6 +84,7 @@ static void check_model_full(int mode, float sigma, int kernel, float membrane) 
   small_cfg(&c, mode);
   c.dcls_kernel = kernel;
   c.qat_membrane = membrane; /* applies in the fine-tuning phase (m.phase = 1 below) */
+  c.qat_readout_only = 0;    /* every projection's gradient, not only the readout's */
   if (kernel == SL_KERNEL_INTERP) c.kernel_radius = 2; /* truncated basis: p never moves its edges */
   sl_model m;
   sl_err err;
@@ -158,6 +159,38 @@ END_TEST
 /* The three decision rules on membranes where each picks a different class (worked by hand):
  * class 0 has one huge step (largest sum), class 1 leads two steps (most votes), class 2 is
  * a close second on those and leads the last step (largest summed softmax: 1.95 vs 1.05, 1). */
+/* Fine-tuning the readout only: the readout's gradient is the full backward's, the hidden
+ * projections get none (the backward stops at the readout). */
+START_TEST(readout_only_backward) {
+  sl_train_cfg c;
+  small_cfg(&c, SL_DELAY_FIXED);
+  c.qat_membrane = 2.0f;
+  sl_model full, ro;
+  sl_err err;
+  c.qat_readout_only = 0;
+  ck_assert_msg(sl_model_init(&full, &c, 1, &err) == SL_OK, "%s", err.msg);
+  c.qat_readout_only = 1;
+  ck_assert_msg(sl_model_init(&ro, &c, 1, &err) == SL_OK, "%s", err.msg);
+  full.phase = ro.phase = 1;
+  loss_of(&full, 0);
+  loss_of(&ro, 0);
+  const int L = full.n_proj - 1;
+  double gsum = 0;
+  for (int s = 0; s < full.proj[L].n_syn; s++) {
+    ck_assert(full.grads.w[L][s] == ro.grads.w[L][s]);
+    gsum += fabs(full.grads.w[L][s]);
+  }
+  ck_assert(gsum > 0);
+  for (int p = 0; p < L; p++) {
+    double hid = 0, hid_full = 0;
+    for (int s = 0; s < full.proj[p].n_syn; s++) hid += fabs(ro.grads.w[p][s]), hid_full += fabs(full.grads.w[p][s]);
+    ck_assert_msg(hid == 0 && hid_full > 0, "projection %d: %g (full backward %g)", p, hid, hid_full);
+  }
+  sl_model_free(&full);
+  sl_model_free(&ro);
+}
+END_TEST
+
 START_TEST(decision_rules) {
   enum { R = 3, T = 4 };
   const int S = sl_stride(T);
@@ -230,6 +263,7 @@ int main(void) {
   tcase_add_test(tc, weights_and_positions_interp_narrow);
   tcase_add_test(tc, weights_and_positions_interp_wide);
   tcase_add_test(tc, weights_membrane_loss);
+  tcase_add_test(tc, readout_only_backward);
   tcase_add_test(tc, decision_rules);
   tcase_add_test(tc, lif_semantics);
   tcase_add_test(tc, delay_semantics);

@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
   c.delay_mode = dcls ? SL_DELAY_DCLS : SL_DELAY_FIXED;
   c.dcls_kernel = interp ? SL_KERNEL_INTERP : SL_KERNEL_GAUSS;
   if (interp) c.kernel_radius = 2; /* truncation inside the range */
-  if (membrane) c.qat_membrane = 1.5f;
+  if (membrane) c.qat_membrane = 1.5f, c.qat_readout_only = 0; /* all gradients are compared */
   const float sigma = dcls ? 1.1f : 0.0f;
   sl_dataset d;
   sl_err err;
