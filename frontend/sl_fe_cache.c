@@ -132,8 +132,8 @@ static sl_status read_header(FILE *f, const char *path, sl_fe_cache *c, uint32_t
 sl_status sl_fe_cache_peek(const char *path, sl_fe_cache *c, sl_err *err) {
   FILE *f = fopen(path, "rb");
   if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
-  uint32_t crc;
-  uint64_t fsize;
+  uint32_t crc = 0;
+  uint64_t fsize = 0;
   sl_status s = read_header(f, path, c, &crc, &fsize, err);
   fclose(f);
   return s;
@@ -143,8 +143,8 @@ sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
   memset(c, 0, sizeof *c);
   FILE *f = fopen(path, "rb");
   if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
-  uint32_t want_crc, crc = 0;
-  uint64_t fsize;
+  uint32_t want_crc = 0, crc = 0; /* set by read_header; initialised for -O3's flow analysis */
+  uint64_t fsize = 0;
   sl_fe_cache hdr;
   sl_status s = read_header(f, path, &hdr, &want_crc, &fsize, err);
   if (s != SL_OK) goto out;
