@@ -91,6 +91,7 @@ static const cfg_field fields[] = {
     F("sigma-frac", 'f', sigma_frac, "fraction of epochs over which sigma anneals"),
     F("kernel-radius", 'f', kernel_radius, "DCLS kernel truncation (in sigmas)"),
     F("dcls-kernel", 'k', dcls_kernel, "DCLS kernel: gauss | interp (two Gaussians)"),
+    F("ste-frac", 'f', ste_frac, "DCLS: final fraction of epochs with rounded delays (straight-through)"),
     F("deepr", 'i', deepr, "1 = DEEP R + RigL structure learning"),
     F("candidates", 'i', n_cand, "candidate delays per pre/post pair (DEEP R)"),
     F("dale", 'i', dale, "1 = sign per presynaptic neuron, 0 = per synapse"),
@@ -275,8 +276,14 @@ static uint64_t stream(uint64_t seed, uint64_t a, uint64_t b) {
   return sl_hash64(seed * 0x9E3779B97F4A7C15ull ^ sl_hash64(a * 0xD1B54A32D192ED03ull + b));
 }
 
+int sl_ste_at(const sl_train_cfg *c, int32_t epoch) {
+  if (c->delay_mode != SL_DELAY_DCLS || c->ste_frac <= 0) return 0;
+  const int32_t n = (int32_t)floor(c->ste_frac * c->epochs + 0.5);
+  return epoch < c->epochs && epoch >= c->epochs - n;
+}
+
 float sl_sigma_at(const sl_train_cfg *c, int32_t epoch) {
-  if (c->delay_mode != SL_DELAY_DCLS) return 0;
+  if (c->delay_mode != SL_DELAY_DCLS || sl_ste_at(c, epoch)) return 0;
   const double s0 = c->sigma_start > 0 ? c->sigma_start : (double)(c->taps / 2);
   const double s1 = c->sigma_end;
   double e_a = c->sigma_frac * c->epochs;
@@ -646,8 +653,21 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
   const sl_train_cfg *c = &m->cfg;
   m->sigma = sigma;
   m->quant = quant;
-  const int interp = sigma > 0 && c->dcls_kernel == SL_KERNEL_INTERP;
-  if (interp) { /* the basis: one truncated normalised Gaussian per integer centre */
+  /* Straight-through (ste): the INTERP structure with a one-tap basis; each synapse keeps
+   * its two centres c0, c0 + 1 but only the one its position rounds to carries the weight,
+   * so the forward is exactly the deployed integer delay, while d/dp = (-1, +1) still
+   * reads the loss's slope between the two neighbouring delays. */
+  const int ste = m->ste && sigma <= 0 && c->delay_mode == SL_DELAY_DCLS && c->taps > 1;
+  const int interp = (sigma > 0 && c->dcls_kernel == SL_KERNEL_INTERP) || ste;
+  if (ste) {
+    sl_basis *nb = &m->basis;
+    nb->taps = c->taps;
+    for (int cc = 0; cc < c->taps; cc++) {
+      nb->lo[cc] = cc;
+      nb->len[cc] = 1;
+      nb->n[cc][0] = 1;
+    }
+  } else if (interp) { /* the basis: one truncated normalised Gaussian per integer centre */
     sl_basis *nb = &m->basis;
     nb->taps = c->taps;
     const double R = c->kernel_radius * sigma, s2 = (double)sigma * sigma;
@@ -684,7 +704,7 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
         q->k_d0[s] = sl_delay_of(m, (float)pos[s]);
         continue;
       }
-      if (sigma <= 0) {
+      if (sigma <= 0 && !ste) {
         q->k_d0[s] = sl_delay_of(m, (float)pos[s]);
         q->k_len[s] = 1;
         q->k_w[off] = (sl_real)ws;
@@ -698,7 +718,8 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
         int c0 = (int)floor(P);
         if (c0 > c->taps - 2) c0 = c->taps - 2;
         if (c0 < 0) c0 = 0;
-        const double f = c->taps > 1 ? P - c0 : 0;
+        double f = c->taps > 1 ? P - c0 : 0;
+        if (ste) f = sl_delay_of(m, (float)P) - c0; /* 0 or 1: the rounded delay */
         const int len = c->taps > 1 ? 2 : 1;
         q->k_d0[s] = c0;
         q->k_len[s] = len;
@@ -1069,7 +1090,7 @@ void sl_model_update(sl_model *m, float lr_w, float lr_pos, int train_pos) {
 /* ------------------------------------------------------------------ checkpoint */
 
 #define CKPT_MAGIC "SLTC"
-#define CKPT_VERSION 2 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss */
+#define CKPT_VERSION 3 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss; 3: ste_frac */
 #define CKPT_HEADER 64
 
 typedef struct {
