@@ -45,6 +45,7 @@ void sl_train_cfg_default(sl_train_cfg *c) {
   c->row_cap = 0; /* 0 = the smallest power of two that holds a dense row */
   c->sparsity = 0;
   c->regrow_init = 1e-4f;
+  c->regrow_every = 1;
   c->lr_w = 5e-3f;
   c->lr_w_div = 5.0f;
   c->lr_w_final_div = 1e3f;
@@ -100,6 +101,7 @@ static const cfg_field fields[] = {
     F("row-cap", 'i', row_cap, "hardware row capacity (0 = auto)"),
     F("sparsity", 'f', sparsity, "fraction of dense pairs pruned (DEEP R)"),
     F("regrow-init", 'f', regrow_init, "magnitude of a regrown synapse"),
+    F("regrow-every", 'i', regrow_every, "DEEP R: regrow every N steps (RigL gradients only then)"),
     F("lr-w", 'f', lr_w, "peak weight learning rate (one-cycle)"),
     F("lr-w-div", 'f', lr_w_div, "one-cycle: initial = peak / div"),
     F("lr-w-final-div", 'f', lr_w_final_div, "one-cycle: final = initial / final-div"),
@@ -809,6 +811,13 @@ static void proj_forward(const sl_model *m, sl_ws *w, int p, sl_real *out, const
     sl_interp_post_forward(out, w->zc, in, w->nzp[p], w->nnz[p], q, &m->basis, T);
 }
 
+/* 1 if optimiser step `step` (counted from 1) regrows: every regrow_every-th step */
+static int regrow_step(const sl_model *m, int64_t step) {
+  const sl_train_cfg *c = &m->cfg;
+  const int every = c->regrow_every > 1 ? c->regrow_every : 1;
+  return c->deepr && c->rewire && step % every == 0;
+}
+
 /* Forward (and, if gscale != 0, backward) of one sample into workspace w. */
 static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t label, int train,
                         uint64_t mask_seed, const sl_real *mask_given, sl_real gscale, int32_t *pred) {
@@ -863,7 +872,7 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
     } else {
       sl_interp_post_backward(w->gtap[p], gin, w->zc, g, pin, w->nzp[p], w->nnz[p], q, &m->basis, T);
     }
-    if (c->deepr && c->rewire && !c->regrow_random) { /* RigL: gradients of the dormant candidates */
+    if (regrow_step(m, m->step + 1) && !c->regrow_random) { /* RigL: gradients of the dormant candidates */
       sl_real *gd = w->gdorm + m->dorm_off[p];
       for (int i = 0; i < q->n_pre; i++) {
         const int ne = w->nnz[p][i];
@@ -966,7 +975,7 @@ void sl_model_batch(sl_model *m, const uint8_t *const *payload, const int32_t *l
   if (m->gdorm) {
     size_t nd = m->dorm_off[m->n_proj - 1] + (size_t)m->proj[m->n_proj - 1].n_syn;
     memset(m->gdorm, 0, sizeof(sl_real) * nd);
-    if (!m->cfg.regrow_random)
+    if (!m->cfg.regrow_random && regrow_step(m, m->step + 1))
       for (int t = 0; t < nt; t++)
         for (size_t k = 0; k < nd; k++) m->gdorm[k] += W[t].gdorm[k];
   }
@@ -1014,7 +1023,15 @@ static void rewire(sl_model *m) {
           fill[i]++;
         }
       }
-    if (pruned) {
+    /* regrow what the budget lacks (this step's prunes and, with regrow_every > 1, those of
+     * the steps since the last regrowth: the deficit is budget - active, no extra state) */
+    int deficit = 0;
+    if (regrow_step(m, m->step)) {
+      int act = 0;
+      for (int s = 0; s < q->n_syn; s++) act += q->active[s];
+      deficit = q->budget - act;
+    }
+    if (deficit > 0) {
       uint64_t rng = stream(c->seed, (uint64_t)m->step, 100 + (uint64_t)p);
       int n = 0;
       const sl_real *gd = m->gdorm ? m->gdorm + m->dorm_off[p] : NULL;
@@ -1026,7 +1043,7 @@ static void rewire(sl_model *m) {
       }
       qsort(cd, (size_t)n, sizeof(cand_t), cand_cmp);
       int grown = 0;
-      for (int k = 0; k < n && grown < pruned; k++) {
+      for (int k = 0; k < n && grown < deficit; k++) {
         const int s = cd[k].idx;
         int i = 0;
         /* row of s: rows are equal-sized */
@@ -1038,8 +1055,8 @@ static void rewire(sl_model *m) {
         m->m_mem[base + s] = m->v_mem[base + s] = 0;
         grown++;
       }
-      m->pruned_last += pruned;
     }
+    m->pruned_last += pruned;
     free(fill); free(fresh); free(cd);
   }
   m->pruned_total += m->pruned_last;
@@ -1090,7 +1107,7 @@ void sl_model_update(sl_model *m, float lr_w, float lr_pos, int train_pos) {
 /* ------------------------------------------------------------------ checkpoint */
 
 #define CKPT_MAGIC "SLTC"
-#define CKPT_VERSION 3 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss; 3: ste_frac */
+#define CKPT_VERSION 3 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss; 3: ste_frac, regrow_every */
 #define CKPT_HEADER 64
 
 typedef struct {

@@ -64,6 +64,7 @@ typedef struct {
   int32_t deepr, n_cand, dale, regrow_random, row_cap, rewire;
   float sparsity;          /* fraction of the dense pairs pruned: 0, 1/2, 3/4, ... */
   float regrow_init;       /* magnitude of a regrown synapse */
+  int32_t regrow_every;    /* regrow every N optimiser steps (pruning stays every step) */
   /* optimiser */
   float lr_w, lr_w_div, lr_w_final_div, lr_w_pct, lr_pos, lr_qat, l1;
   float adam_b1, adam_b2, adam_eps;

@@ -248,6 +248,42 @@ END_TEST
 START_TEST(straight_through_round_up) { ste_vs_integer(0.7); }
 END_TEST
 
+/* DEEP R with --regrow-every 3: pruning every step, regrowth (and the RigL gradients of the
+ * dormant candidates) every third step, which refills the budget exactly. */
+START_TEST(deepr_regrow_every) {
+  sl_train_cfg c;
+  small_cfg(&c, SL_DELAY_FIXED);
+  c.smooth = 0;
+  c.deepr = 1;
+  c.n_cand = 2;
+  c.sparsity = 0.5f;
+  c.regrow_every = 3;
+  sl_model m;
+  sl_err err;
+  ck_assert_msg(sl_model_init(&m, &c, 1, &err) == SL_OK, "%s", err.msg);
+  size_t nd = m.dorm_off[m.n_proj - 1] + (size_t)m.proj[m.n_proj - 1].n_syn;
+  int below = 0;
+  for (int k = 0; k < 12; k++) {
+    loss_of(&m, 0);
+    double gd = 0;
+    for (size_t i = 0; i < nd; i++) gd += fabs(m.gdorm[i]);
+    const int regrow = (m.step + 1) % 3 == 0;
+    ck_assert_msg(regrow ? gd > 0 : gd == 0, "step %d: dormant gradient sum %g", (int)m.step + 1, gd);
+    sl_model_update(&m, 0.2f, 0, 0); /* large steps: weights cross zero and are pruned */
+    for (int p = 0; p < m.n_proj; p++) {
+      int act = 0;
+      for (int s = 0; s < m.proj[p].n_syn; s++) act += m.proj[p].active[s];
+      if (regrow) ck_assert_msg(act == m.proj[p].budget, "step %d proj %d: %d active, budget %d", (int)m.step, p,
+                                act, m.proj[p].budget);
+      else ck_assert_int_le(act, m.proj[p].budget);
+      below += act < m.proj[p].budget;
+    }
+  }
+  ck_assert_msg(m.pruned_total > 0 && below > 0, "no pruning between regrowth steps: the test proves nothing");
+  sl_model_free(&m);
+}
+END_TEST
+
 START_TEST(decision_rules) {
   enum { R = 3, T = 4 };
   const int S = sl_stride(T);
@@ -323,6 +359,7 @@ int main(void) {
   tcase_add_test(tc, readout_only_backward);
   tcase_add_test(tc, straight_through_round_down);
   tcase_add_test(tc, straight_through_round_up);
+  tcase_add_test(tc, deepr_regrow_every);
   tcase_add_test(tc, decision_rules);
   tcase_add_test(tc, lif_semantics);
   tcase_add_test(tc, delay_semantics);
