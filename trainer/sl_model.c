@@ -655,21 +655,14 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
   const sl_train_cfg *c = &m->cfg;
   m->sigma = sigma;
   m->quant = quant;
-  /* Straight-through (ste): the INTERP structure with a one-tap basis; each synapse keeps
-   * its two centres c0, c0 + 1 but only the one its position rounds to carries the weight,
-   * so the forward is exactly the deployed integer delay, while d/dp = (-1, +1) still
-   * reads the loss's slope between the two neighbouring delays. */
+  /* Straight-through (ste): each synapse gets the two integer taps c0, c0 + 1 of the
+   * interp kernel at sigma 0, but only the one its position rounds to carries the weight,
+   * so the forward is exactly the deployed integer delay (zero-weight taps are skipped),
+   * while d/dp = (-1, +1) still reads the loss's slope between the two delays. The taps go
+   * through the generic per-tap delay path, not the shared-smoothing one. */
   const int ste = m->ste && sigma <= 0 && c->delay_mode == SL_DELAY_DCLS && c->taps > 1;
-  const int interp = (sigma > 0 && c->dcls_kernel == SL_KERNEL_INTERP) || ste;
-  if (ste) {
-    sl_basis *nb = &m->basis;
-    nb->taps = c->taps;
-    for (int cc = 0; cc < c->taps; cc++) {
-      nb->lo[cc] = cc;
-      nb->len[cc] = 1;
-      nb->n[cc][0] = 1;
-    }
-  } else if (interp) { /* the basis: one truncated normalised Gaussian per integer centre */
+  const int interp = sigma > 0 && c->dcls_kernel == SL_KERNEL_INTERP;
+  if (interp) { /* the basis: one truncated normalised Gaussian per integer centre */
     sl_basis *nb = &m->basis;
     nb->taps = c->taps;
     const double R = c->kernel_radius * sigma, s2 = (double)sigma * sigma;
@@ -715,7 +708,7 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
         off += 1;
         continue;
       }
-      if (interp) { /* centres c0, c0 + 1 with weights 1 - f, f; d/dp = (-1, +1) */
+      if (interp || ste) { /* centres c0, c0 + 1 with weights 1 - f, f; d/dp = (-1, +1) */
         const double P = pos[s];
         int c0 = (int)floor(P);
         if (c0 > c->taps - 2) c0 = c->taps - 2;
