@@ -4,7 +4,8 @@
  * sigma 0 = integer delays (the end of a DCLS run and every evaluation); DCLS trains at the
  * annealed sigma (0.5 after the first quarter of the epochs; 12 at the start).
  * --dcls-kernel gauss|interp picks the DCLS kernel (docs/trainer.md): its cost per synapse is
- * ~6 sigma taps for gauss, two for interp.
+ * ~6 sigma taps for gauss, two for interp; --ste-frac 1 times straight-through epochs
+ * (rounded delays forward, two taps per synapse in the backward).
  * Any trainer option (--hidden, --taps, ...) may be given as for `spikeline train`. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,8 @@ int main(int argc, char **argv) {
         pay[k] = d.pay + P * ((b0 + k) % d.n);
         lab[k] = d.label[(b0 + k) % d.n];
       }
-      sl_model_prepare(&m, cfg.delay_mode == SL_DELAY_DCLS ? sigma : 0, 0);
+      m.ste = sl_ste_at(&cfg, 0); /* --ste-frac 1: rounded delays, straight-through positions */
+      sl_model_prepare(&m, cfg.delay_mode == SL_DELAY_DCLS && !m.ste ? sigma : 0, 0);
       sl_model_batch(&m, pay, lab, nb, 1, (uint64_t)b0, &st);
       sl_model_update(&m, 1e-3f, cfg.delay_mode == SL_DELAY_DCLS ? 0.05f : 0, cfg.delay_mode == SL_DELAY_DCLS);
     }
@@ -69,8 +71,8 @@ int main(int argc, char **argv) {
          "best %.3f s/epoch, %.1f input events/sample, peak RSS %ld MB\n",
          cfg.n_in, cfg.n_hid, cfg.n_layers, cfg.n_out, cfg.taps,
          cfg.delay_mode != SL_DELAY_DCLS ? (cfg.delay_mode == SL_DELAY_FIXED ? "fixed" : "none")
-         : cfg.dcls_kernel == SL_KERNEL_INTERP ? "dcls interp" : "dcls gauss",
-         cfg.deepr ? " + deepr" : "", cfg.delay_mode == SL_DELAY_DCLS ? sigma : 0, cfg.batch, samples, m.n_threads,
+         : sl_ste_at(&cfg, 0) ? "dcls straight-through" : cfg.dcls_kernel == SL_KERNEL_INTERP ? "dcls interp" : "dcls gauss",
+         cfg.deepr ? " + deepr" : "", cfg.delay_mode == SL_DELAY_DCLS && !sl_ste_at(&cfg, 0) ? sigma : 0, cfg.batch, samples, m.n_threads,
          best, sum_events / samples, sl_peak_rss_kb() / 1024);
   sl_model_free(&m);
   sl_data_free(&d);

@@ -108,7 +108,7 @@ void sl_delay_forward(sl_real *out, const sl_real *in, const int32_t *const *nz,
     for (int k = p->ct_start[o]; k < p->ct_start[o + 1]; k++) {
       const int i = p->ct_pre[k], sh = p->ct_sh[k];
       const int ne = nnz ? nnz[i] : T;
-      if (ne == 0) continue;
+      if (ne == 0 || p->ct_w[k] == 0) continue; /* zero taps: the straight-through spare tap */
       const sl_real *x = in + (size_t)i * S;
       if (nz && 4 * ne < T) {
         const int32_t *ev = nz[i];
@@ -140,6 +140,7 @@ void sl_delay_backward_in(sl_real *gin, const sl_real *gout, const sl_proj *p, i
       if (!len) continue;
       const sl_real *go = gout + (size_t)p->post[s] * S;
       for (int j = 0; j < len; j++) {
+        if (p->k_w[p->k_off[s] + j] == 0) continue;
         gs[nq] = go + 1 + p->k_d0[s] + j;
         a[nq++] = p->k_w[p->k_off[s] + j];
         if (nq == 4096) {

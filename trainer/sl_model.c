@@ -45,6 +45,7 @@ void sl_train_cfg_default(sl_train_cfg *c) {
   c->row_cap = 0; /* 0 = the smallest power of two that holds a dense row */
   c->sparsity = 0;
   c->regrow_init = 1e-4f;
+  c->regrow_every = 1;
   c->lr_w = 5e-3f;
   c->lr_w_div = 5.0f;
   c->lr_w_final_div = 1e3f;
@@ -91,6 +92,7 @@ static const cfg_field fields[] = {
     F("sigma-frac", 'f', sigma_frac, "fraction of epochs over which sigma anneals"),
     F("kernel-radius", 'f', kernel_radius, "DCLS kernel truncation (in sigmas)"),
     F("dcls-kernel", 'k', dcls_kernel, "DCLS kernel: gauss | interp (two Gaussians)"),
+    F("ste-frac", 'f', ste_frac, "DCLS: final fraction of epochs with rounded delays (straight-through)"),
     F("deepr", 'i', deepr, "1 = DEEP R + RigL structure learning"),
     F("candidates", 'i', n_cand, "candidate delays per pre/post pair (DEEP R)"),
     F("dale", 'i', dale, "1 = sign per presynaptic neuron, 0 = per synapse"),
@@ -99,6 +101,7 @@ static const cfg_field fields[] = {
     F("row-cap", 'i', row_cap, "hardware row capacity (0 = auto)"),
     F("sparsity", 'f', sparsity, "fraction of dense pairs pruned (DEEP R)"),
     F("regrow-init", 'f', regrow_init, "magnitude of a regrown synapse"),
+    F("regrow-every", 'i', regrow_every, "DEEP R: regrow every N steps (RigL gradients only then)"),
     F("lr-w", 'f', lr_w, "peak weight learning rate (one-cycle)"),
     F("lr-w-div", 'f', lr_w_div, "one-cycle: initial = peak / div"),
     F("lr-w-final-div", 'f', lr_w_final_div, "one-cycle: final = initial / final-div"),
@@ -275,8 +278,14 @@ static uint64_t stream(uint64_t seed, uint64_t a, uint64_t b) {
   return sl_hash64(seed * 0x9E3779B97F4A7C15ull ^ sl_hash64(a * 0xD1B54A32D192ED03ull + b));
 }
 
+int sl_ste_at(const sl_train_cfg *c, int32_t epoch) {
+  if (c->delay_mode != SL_DELAY_DCLS || c->ste_frac <= 0) return 0;
+  const int32_t n = (int32_t)floor(c->ste_frac * c->epochs + 0.5);
+  return epoch < c->epochs && epoch >= c->epochs - n;
+}
+
 float sl_sigma_at(const sl_train_cfg *c, int32_t epoch) {
-  if (c->delay_mode != SL_DELAY_DCLS) return 0;
+  if (c->delay_mode != SL_DELAY_DCLS || sl_ste_at(c, epoch)) return 0;
   const double s0 = c->sigma_start > 0 ? c->sigma_start : (double)(c->taps / 2);
   const double s1 = c->sigma_end;
   double e_a = c->sigma_frac * c->epochs;
@@ -646,6 +655,12 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
   const sl_train_cfg *c = &m->cfg;
   m->sigma = sigma;
   m->quant = quant;
+  /* Straight-through (ste): each synapse gets the two integer taps c0, c0 + 1 of the
+   * interp kernel at sigma 0, but only the one its position rounds to carries the weight,
+   * so the forward is exactly the deployed integer delay (zero-weight taps are skipped),
+   * while d/dp = (-1, +1) still reads the loss's slope between the two delays. The taps go
+   * through the generic per-tap delay path, not the shared-smoothing one. */
+  const int ste = m->ste && sigma <= 0 && c->delay_mode == SL_DELAY_DCLS && c->taps > 1;
   const int interp = sigma > 0 && c->dcls_kernel == SL_KERNEL_INTERP;
   if (interp) { /* the basis: one truncated normalised Gaussian per integer centre */
     sl_basis *nb = &m->basis;
@@ -684,7 +699,7 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
         q->k_d0[s] = sl_delay_of(m, (float)pos[s]);
         continue;
       }
-      if (sigma <= 0) {
+      if (sigma <= 0 && !ste) {
         q->k_d0[s] = sl_delay_of(m, (float)pos[s]);
         q->k_len[s] = 1;
         q->k_w[off] = (sl_real)ws;
@@ -693,12 +708,13 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
         off += 1;
         continue;
       }
-      if (interp) { /* centres c0, c0 + 1 with weights 1 - f, f; d/dp = (-1, +1) */
+      if (interp || ste) { /* centres c0, c0 + 1 with weights 1 - f, f; d/dp = (-1, +1) */
         const double P = pos[s];
         int c0 = (int)floor(P);
         if (c0 > c->taps - 2) c0 = c->taps - 2;
         if (c0 < 0) c0 = 0;
-        const double f = c->taps > 1 ? P - c0 : 0;
+        double f = c->taps > 1 ? P - c0 : 0;
+        if (ste) f = sl_delay_of(m, (float)P) - c0; /* 0 or 1: the rounded delay */
         const int len = c->taps > 1 ? 2 : 1;
         q->k_d0[s] = c0;
         q->k_len[s] = len;
@@ -788,6 +804,13 @@ static void proj_forward(const sl_model *m, sl_ws *w, int p, sl_real *out, const
     sl_interp_post_forward(out, w->zc, in, w->nzp[p], w->nnz[p], q, &m->basis, T);
 }
 
+/* 1 if optimiser step `step` (counted from 1) regrows: every regrow_every-th step */
+static int regrow_step(const sl_model *m, int64_t step) {
+  const sl_train_cfg *c = &m->cfg;
+  const int every = c->regrow_every > 1 ? c->regrow_every : 1;
+  return c->deepr && c->rewire && step % every == 0;
+}
+
 /* Forward (and, if gscale != 0, backward) of one sample into workspace w. */
 static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t label, int train,
                         uint64_t mask_seed, const sl_real *mask_given, sl_real gscale, int32_t *pred) {
@@ -842,7 +865,7 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
     } else {
       sl_interp_post_backward(w->gtap[p], gin, w->zc, g, pin, w->nzp[p], w->nnz[p], q, &m->basis, T);
     }
-    if (c->deepr && c->rewire && !c->regrow_random) { /* RigL: gradients of the dormant candidates */
+    if (regrow_step(m, m->step + 1) && !c->regrow_random) { /* RigL: gradients of the dormant candidates */
       sl_real *gd = w->gdorm + m->dorm_off[p];
       for (int i = 0; i < q->n_pre; i++) {
         const int ne = w->nnz[p][i];
@@ -945,7 +968,7 @@ void sl_model_batch(sl_model *m, const uint8_t *const *payload, const int32_t *l
   if (m->gdorm) {
     size_t nd = m->dorm_off[m->n_proj - 1] + (size_t)m->proj[m->n_proj - 1].n_syn;
     memset(m->gdorm, 0, sizeof(sl_real) * nd);
-    if (!m->cfg.regrow_random)
+    if (!m->cfg.regrow_random && regrow_step(m, m->step + 1))
       for (int t = 0; t < nt; t++)
         for (size_t k = 0; k < nd; k++) m->gdorm[k] += W[t].gdorm[k];
   }
@@ -993,7 +1016,15 @@ static void rewire(sl_model *m) {
           fill[i]++;
         }
       }
-    if (pruned) {
+    /* regrow what the budget lacks (this step's prunes and, with regrow_every > 1, those of
+     * the steps since the last regrowth: the deficit is budget - active, no extra state) */
+    int deficit = 0;
+    if (regrow_step(m, m->step)) {
+      int act = 0;
+      for (int s = 0; s < q->n_syn; s++) act += q->active[s];
+      deficit = q->budget - act;
+    }
+    if (deficit > 0) {
       uint64_t rng = stream(c->seed, (uint64_t)m->step, 100 + (uint64_t)p);
       int n = 0;
       const sl_real *gd = m->gdorm ? m->gdorm + m->dorm_off[p] : NULL;
@@ -1005,7 +1036,7 @@ static void rewire(sl_model *m) {
       }
       qsort(cd, (size_t)n, sizeof(cand_t), cand_cmp);
       int grown = 0;
-      for (int k = 0; k < n && grown < pruned; k++) {
+      for (int k = 0; k < n && grown < deficit; k++) {
         const int s = cd[k].idx;
         int i = 0;
         /* row of s: rows are equal-sized */
@@ -1017,8 +1048,8 @@ static void rewire(sl_model *m) {
         m->m_mem[base + s] = m->v_mem[base + s] = 0;
         grown++;
       }
-      m->pruned_last += pruned;
     }
+    m->pruned_last += pruned;
     free(fill); free(fresh); free(cd);
   }
   m->pruned_total += m->pruned_last;
@@ -1069,7 +1100,7 @@ void sl_model_update(sl_model *m, float lr_w, float lr_pos, int train_pos) {
 /* ------------------------------------------------------------------ checkpoint */
 
 #define CKPT_MAGIC "SLTC"
-#define CKPT_VERSION 2 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss */
+#define CKPT_VERSION 3 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss; 3: ste_frac, regrow_every */
 #define CKPT_HEADER 64
 
 typedef struct {

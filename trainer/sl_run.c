@@ -211,7 +211,9 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
                      sl_augment_key(c->seed, e, order[b0 + k]));
         for (int k = 0; k < nb; k++) pay[k] = aug_buf + per * k;
       }
+      m.ste = !phase && sl_ste_at(c, e);
       sl_model_prepare(&m, sigma, phase);
+      m.ste = 0;
       sl_model_batch(&m, pay, lab, nb, 1, sl_hash64(c->seed ^ sl_hash64((uint64_t)m.step + 99)), &ts);
       lr_w = phase ? c->lr_qat : sl_lr_w_at(c, m.step, spe);
       lr_pos = phase ? 0 : sl_lr_pos_at(c, e);

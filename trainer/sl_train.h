@@ -57,10 +57,14 @@ typedef struct {
   int32_t delay_mode;      /* SL_DELAY_* */
   float sigma_start, sigma_end, sigma_add, sigma_frac, kernel_radius; /* DCLS (in taps) */
   int32_t dcls_kernel;     /* SL_KERNEL_* */
+  /* DCLS: fraction of the main epochs, at the end, trained with the rounded (deployed)
+   * delays in the forward and straight-through position gradients (sl_model_prepare) */
+  float ste_frac;
   /* structure (DEEP R + RigL) */
   int32_t deepr, n_cand, dale, regrow_random, row_cap, rewire;
   float sparsity;          /* fraction of the dense pairs pruned: 0, 1/2, 3/4, ... */
   float regrow_init;       /* magnitude of a regrown synapse */
+  int32_t regrow_every;    /* regrow every N optimiser steps (pruning stays every step) */
   /* optimiser */
   float lr_w, lr_w_div, lr_w_final_div, lr_w_pct, lr_pos, lr_qat, l1;
   float adam_b1, adam_b2, adam_eps;
@@ -151,6 +155,7 @@ typedef struct sl_model {
   float best_val;           /* best validation accuracy so far (selection) */
   int32_t best_epoch;
   float sigma;              /* DCLS width in force (0 = integer delays) */
+  int32_t ste;              /* 1 with sigma 0: rounded delays forward, straight-through positions */
   int32_t quant;            /* 1 = forward uses fake-quantised weights */
   int32_t rule;             /* SL_RULE_* of the decisions counted (not stored; 0 = hardware) */
   sl_basis basis;           /* INTERP kernel at the current sigma */
@@ -170,6 +175,8 @@ void sl_model_free(sl_model *m);
 void sl_model_prepare(sl_model *m, float sigma, int quant);
 /* Sigma of the DCLS schedule at an epoch (0 when the delays are integer). */
 float sl_sigma_at(const sl_train_cfg *c, int32_t epoch);
+/* 1 if a main-phase epoch trains with rounded delays and straight-through positions. */
+int sl_ste_at(const sl_train_cfg *c, int32_t epoch);
 /* Learning rates at an optimiser step. */
 float sl_lr_w_at(const sl_train_cfg *c, int64_t step, int64_t steps_per_epoch);
 float sl_lr_pos_at(const sl_train_cfg *c, int32_t epoch);

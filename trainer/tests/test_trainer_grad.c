@@ -191,6 +191,99 @@ START_TEST(readout_only_backward) {
 }
 END_TEST
 
+/* Straight-through delays (--ste-frac): the forward is exactly the deployed integer delay
+ * (loss and weight gradients equal the integer path's, positions rounding down or up), and
+ * a position's gradient is the slope of the loss towards the next delay: for a position at
+ * an integer c0 that is the right derivative of the interp kernel at c0, whose gradient the
+ * finite-difference checks above cover (sigma 0.01: a one-tap basis, pure interpolation). */
+static void ste_vs_integer(double frac) {
+  sl_train_cfg c;
+  small_cfg(&c, SL_DELAY_DCLS);
+  c.dcls_kernel = SL_KERNEL_INTERP;
+  sl_model m;
+  sl_err err;
+  ck_assert_msg(sl_model_init(&m, &c, 1, &err) == SL_OK, "%s", err.msg);
+  for (int p = 0; p < m.n_proj; p++) /* c0 + frac, c0 <= taps - 2 */
+    for (int s = 0; s < m.proj[p].n_syn; s++)
+      m.params.pos[p][s] = (sl_real)(fmin(floor(m.params.pos[p][s]), c.taps - 2) + frac);
+  const size_t n = m.n_params;
+  sl_real *gi = malloc(sizeof(sl_real) * n);
+  const double li = loss_of(&m, 0);
+  memcpy(gi, m.grads_mem, sizeof(sl_real) * n);
+  m.ste = 1;
+  const double ls = loss_of(&m, 0);
+  m.ste = 0;
+  ck_assert_msg(fabs(ls - li) < 1e-12 * fabs(li), "ste loss %.15g, integer %.15g", ls, li);
+  double gmax = 0;
+  for (int p = 0; p < m.n_proj; p++) {
+    const sl_real *a = m.grads.w[p], *b = gi + (m.params.w[p] - m.params_mem);
+    for (int s = 0; s < m.proj[p].n_syn; s++) {
+      ck_assert_msg(fabs(a[s] - b[s]) < 1e-12 + 1e-9 * fabs(b[s]), "w[%d][%d]: %g vs %g", p, s, a[s], b[s]);
+      gmax = fmax(gmax, fabs(m.grads.pos[p][s]));
+    }
+  }
+  ck_assert_msg(gmax > 1e-6, "straight-through position gradients vanish");
+  if (frac < 0.5) { /* round down: the slope at c0 */
+    sl_real *gs = malloc(sizeof(sl_real) * n);
+    memcpy(gs, m.grads_mem, sizeof(sl_real) * n);
+    for (int p = 0; p < m.n_proj; p++)
+      for (int s = 0; s < m.proj[p].n_syn; s++) m.params.pos[p][s] = (sl_real)floor(m.params.pos[p][s]);
+    const double l0 = loss_of(&m, 0.01f);
+    ck_assert_msg(fabs(l0 - li) < 1e-12 * fabs(li), "interp at c0: loss %.15g, integer %.15g", l0, li);
+    for (int p = 0; p < m.n_proj; p++) {
+      const sl_real *a = gs + (m.params.pos[p] - m.params_mem);
+      for (int s = 0; s < m.proj[p].n_syn; s++)
+        ck_assert_msg(fabs(a[s] - m.grads.pos[p][s]) < 1e-12 + 1e-9 * fabs(a[s]), "pos[%d][%d]: %g vs interp %g", p,
+                      s, a[s], m.grads.pos[p][s]);
+    }
+    free(gs);
+  }
+  free(gi);
+  sl_model_free(&m);
+}
+
+START_TEST(straight_through_round_down) { ste_vs_integer(0.3); }
+END_TEST
+
+START_TEST(straight_through_round_up) { ste_vs_integer(0.7); }
+END_TEST
+
+/* DEEP R with --regrow-every 3: pruning every step, regrowth (and the RigL gradients of the
+ * dormant candidates) every third step, which refills the budget exactly. */
+START_TEST(deepr_regrow_every) {
+  sl_train_cfg c;
+  small_cfg(&c, SL_DELAY_FIXED);
+  c.smooth = 0;
+  c.deepr = 1;
+  c.n_cand = 2;
+  c.sparsity = 0.5f;
+  c.regrow_every = 3;
+  sl_model m;
+  sl_err err;
+  ck_assert_msg(sl_model_init(&m, &c, 1, &err) == SL_OK, "%s", err.msg);
+  size_t nd = m.dorm_off[m.n_proj - 1] + (size_t)m.proj[m.n_proj - 1].n_syn;
+  int below = 0;
+  for (int k = 0; k < 12; k++) {
+    loss_of(&m, 0);
+    double gd = 0;
+    for (size_t i = 0; i < nd; i++) gd += fabs(m.gdorm[i]);
+    const int regrow = (m.step + 1) % 3 == 0;
+    ck_assert_msg(regrow ? gd > 0 : gd == 0, "step %d: dormant gradient sum %g", (int)m.step + 1, gd);
+    sl_model_update(&m, 0.2f, 0, 0); /* large steps: weights cross zero and are pruned */
+    for (int p = 0; p < m.n_proj; p++) {
+      int act = 0;
+      for (int s = 0; s < m.proj[p].n_syn; s++) act += m.proj[p].active[s];
+      if (regrow) ck_assert_msg(act == m.proj[p].budget, "step %d proj %d: %d active, budget %d", (int)m.step, p,
+                                act, m.proj[p].budget);
+      else ck_assert_int_le(act, m.proj[p].budget);
+      below += act < m.proj[p].budget;
+    }
+  }
+  ck_assert_msg(m.pruned_total > 0 && below > 0, "no pruning between regrowth steps: the test proves nothing");
+  sl_model_free(&m);
+}
+END_TEST
+
 START_TEST(decision_rules) {
   enum { R = 3, T = 4 };
   const int S = sl_stride(T);
@@ -264,6 +357,9 @@ int main(void) {
   tcase_add_test(tc, weights_and_positions_interp_wide);
   tcase_add_test(tc, weights_membrane_loss);
   tcase_add_test(tc, readout_only_backward);
+  tcase_add_test(tc, straight_through_round_down);
+  tcase_add_test(tc, straight_through_round_up);
+  tcase_add_test(tc, deepr_regrow_every);
   tcase_add_test(tc, decision_rules);
   tcase_add_test(tc, lif_semantics);
   tcase_add_test(tc, delay_semantics);
