@@ -811,6 +811,9 @@ static int regrow_step(const sl_model *m, int64_t step) {
   return c->deepr && c->rewire && step % every == 0;
 }
 
+/* 1 if the batch about to run needs the RigL gradients of the dormant candidates */
+static int rigl_batch(const sl_model *m) { return !m->cfg.regrow_random && regrow_step(m, m->step + 1); }
+
 /* Forward (and, if gscale != 0, backward) of one sample into workspace w. */
 static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t label, int train,
                         uint64_t mask_seed, const sl_real *mask_given, sl_real gscale, int32_t *pred) {
@@ -865,7 +868,7 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
     } else {
       sl_interp_post_backward(w->gtap[p], gin, w->zc, g, pin, w->nzp[p], w->nnz[p], q, &m->basis, T);
     }
-    if (regrow_step(m, m->step + 1) && !c->regrow_random) { /* RigL: gradients of the dormant candidates */
+    if (rigl_batch(m)) { /* RigL: gradients of the dormant candidates */
       sl_real *gd = w->gdorm + m->dorm_off[p];
       for (int i = 0; i < q->n_pre; i++) {
         const int ne = w->nnz[p][i];
@@ -968,7 +971,7 @@ void sl_model_batch(sl_model *m, const uint8_t *const *payload, const int32_t *l
   if (m->gdorm) {
     size_t nd = m->dorm_off[m->n_proj - 1] + (size_t)m->proj[m->n_proj - 1].n_syn;
     memset(m->gdorm, 0, sizeof(sl_real) * nd);
-    if (!m->cfg.regrow_random && regrow_step(m, m->step + 1))
+    if (rigl_batch(m))
       for (int t = 0; t < nt; t++)
         for (size_t k = 0; k < nd; k++) m->gdorm[k] += W[t].gdorm[k];
   }
@@ -1002,7 +1005,7 @@ static void rewire(sl_model *m) {
     uint8_t *fresh = calloc((size_t)q->n_syn, 1);
     cand_t *cd = malloc(sizeof(cand_t) * (size_t)q->n_syn);
     if (!fill || !fresh || !cd) { free(fill); free(fresh); free(cd); return; }
-    int pruned = 0;
+    int pruned = 0, kept = 0;
     for (int i = 0; i < q->n_pre; i++)
       for (int s = q->row[i]; s < q->row[i + 1]; s++) {
         if (!q->active[s]) continue;
@@ -1014,16 +1017,12 @@ static void rewire(sl_model *m) {
           pruned++;
         } else {
           fill[i]++;
+          kept++;
         }
       }
     /* regrow what the budget lacks (this step's prunes and, with regrow_every > 1, those of
      * the steps since the last regrowth: the deficit is budget - active, no extra state) */
-    int deficit = 0;
-    if (regrow_step(m, m->step)) {
-      int act = 0;
-      for (int s = 0; s < q->n_syn; s++) act += q->active[s];
-      deficit = q->budget - act;
-    }
+    const int deficit = regrow_step(m, m->step) ? q->budget - kept : 0;
     if (deficit > 0) {
       uint64_t rng = stream(c->seed, (uint64_t)m->step, 100 + (uint64_t)p);
       int n = 0;
