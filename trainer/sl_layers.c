@@ -52,32 +52,44 @@ static inline void axpy(sl_real *restrict y, sl_real a, const sl_real *restrict 
  * times >= T are dropped. nz[pre] lists the steps where in[pre] != 0 (events), ascending;
  * sparse rows (spikes) are walked event by event, dense rows (features) as axpys. */
 /* The dense part of one column: y[u] += sum_q a[q] * xs[q][u] for u < Tr, xs[q] = the
- * presynaptic row shifted by its delay. The readable version, then the fast one: GCC vector
- * extensions keep 32 sums in four registers while the column's taps stream through. */
+ * presynaptic row shifted by its delay. The fast version (GCC vector extensions), then the
+ * readable one. */
+#if defined(SL_VEC)
+typedef float sl_v8 __attribute__((vector_size(32), aligned(4)));
+/* NV vectors (8 * NV steps) of one column held in registers while all nq taps stream
+ * through: one load of x per FMA and NV independent chains. NV is a constant at every call
+ * (the switch below), so the loops over v unroll and the sums stay in registers. */
+static inline __attribute__((always_inline)) void column_block(sl_real *y, const sl_real *const *xs, const sl_real *a,
+                                                               int nq, int u0, int add, const int NV) {
+  sl_v8 s[12];
+#pragma GCC unroll 12
+  for (int v = 0; v < NV; v++) s[v] = add ? *(const sl_v8 *)(y + u0 + 8 * v) : (sl_v8){0, 0, 0, 0, 0, 0, 0, 0};
+  for (int q = 0; q < nq; q++) {
+    const float *x = xs[q] + u0;
+    const float w = a[q];
+#pragma GCC unroll 12
+    for (int v = 0; v < NV; v++) s[v] += w * *(const sl_v8 *)(x + 8 * v);
+  }
+#pragma GCC unroll 12
+  for (int v = 0; v < NV; v++) *(sl_v8 *)(y + u0 + 8 * v) = s[v];
+}
+#endif
+
+/* y[u] (+)= sum_q a[q] xs[q][u] for u < Tr, q ascending from y (add) or from zero: the same
+ * order for every u whatever the blocking, so results do not depend on it. */
 static inline void column_dense_op(sl_real *y, const sl_real *const *xs, const sl_real *a, int nq, int Tr, int add) {
 #if defined(SL_VEC)
-  typedef float v8 __attribute__((vector_size(32), aligned(4)));
-  const v8 z = {0, 0, 0, 0, 0, 0, 0, 0};
-  for (int u0 = 0; u0 < Tr; u0 += 32) { /* may run 16 past Tr: into the zero border */
-    v8 s0 = z, s1 = z, s2 = z, s3 = z;
-    if (add) {
-      s0 = *(const v8 *)(y + u0);
-      s1 = *(const v8 *)(y + u0 + 8);
-      s2 = *(const v8 *)(y + u0 + 16);
-      s3 = *(const v8 *)(y + u0 + 24);
+  for (int u0 = 0; u0 < Tr;) { /* Tr is a multiple of 16: blocks of 2..12 vectors */
+    const int nv = (Tr - u0) / 8 > 12 ? 8 : (Tr - u0) / 8;
+    switch (nv) {
+      case 2: column_block(y, xs, a, nq, u0, add, 2); break;
+      case 4: column_block(y, xs, a, nq, u0, add, 4); break;
+      case 6: column_block(y, xs, a, nq, u0, add, 6); break;
+      case 8: column_block(y, xs, a, nq, u0, add, 8); break;
+      case 10: column_block(y, xs, a, nq, u0, add, 10); break;
+      default: column_block(y, xs, a, nq, u0, add, 12); break;
     }
-    for (int q = 0; q < nq; q++) {
-      const float *x = xs[q] + u0;
-      const float w = a[q];
-      s0 += w * *(const v8 *)(x);
-      s1 += w * *(const v8 *)(x + 8);
-      s2 += w * *(const v8 *)(x + 16);
-      s3 += w * *(const v8 *)(x + 24);
-    }
-    *(v8 *)(y + u0) = s0;
-    *(v8 *)(y + u0 + 8) = s1;
-    *(v8 *)(y + u0 + 16) = s2;
-    *(v8 *)(y + u0 + 24) = s3;
+    u0 += 8 * nv;
   }
 #else
   if (!add)
@@ -157,25 +169,30 @@ void sl_delay_backward_in(sl_real *gin, const sl_real *gout, const sl_proj *p, i
  * chain to weight and position is in sl_model.c) */
 /* Dots sharing one gradient row: out[q] += sum_u g[u] * xs[q][u], u < Tr, where
  * xs[q] = the presynaptic row shifted right by the tap's delay (its left zeros cover u < sh).
- * Four dots at a time share each load of g. Readable version, then the fast one. */
+ * Eight (then four) dots at a time share each load of g, one chain each: enough chains to
+ * cover the FMA latency. Each dot sums in the same order in either group. */
+#if defined(SL_VEC)
+static inline __attribute__((always_inline)) void dots_block(sl_real *const *out, const sl_real *g,
+                                                             const sl_real *const *xs, int Tr, const int NQ) {
+  sl_v8 acc[8];
+#pragma GCC unroll 8
+  for (int k = 0; k < NQ; k++) acc[k] = (sl_v8){0, 0, 0, 0, 0, 0, 0, 0};
+  for (int u = 0; u < Tr; u += 8) {
+    const sl_v8 gv = *(const sl_v8 *)(g + u);
+#pragma GCC unroll 8
+    for (int k = 0; k < NQ; k++) acc[k] += gv * *(const sl_v8 *)(xs[k] + u);
+  }
+#pragma GCC unroll 8
+  for (int k = 0; k < NQ; k++)
+    *out[k] += ((acc[k][0] + acc[k][1]) + (acc[k][2] + acc[k][3])) + ((acc[k][4] + acc[k][5]) + (acc[k][6] + acc[k][7]));
+}
+#endif
+
 static void column_dots(sl_real *const *out, const sl_real *g, const sl_real *const *xs, int nq, int Tr) {
   int q = 0;
 #if defined(SL_VEC)
-  typedef float v8 __attribute__((vector_size(32), aligned(4)));
-  for (; q + 4 <= nq; q += 4) {
-    v8 a0 = {0, 0, 0, 0, 0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0;
-    for (int u = 0; u < Tr; u += 8) {
-      const v8 gv = *(const v8 *)(g + u);
-      a0 += gv * *(const v8 *)(xs[q] + u);
-      a1 += gv * *(const v8 *)(xs[q + 1] + u);
-      a2 += gv * *(const v8 *)(xs[q + 2] + u);
-      a3 += gv * *(const v8 *)(xs[q + 3] + u);
-    }
-    *out[q] += ((a0[0] + a0[1]) + (a0[2] + a0[3])) + ((a0[4] + a0[5]) + (a0[6] + a0[7]));
-    *out[q + 1] += ((a1[0] + a1[1]) + (a1[2] + a1[3])) + ((a1[4] + a1[5]) + (a1[6] + a1[7]));
-    *out[q + 2] += ((a2[0] + a2[1]) + (a2[2] + a2[3])) + ((a2[4] + a2[5]) + (a2[6] + a2[7]));
-    *out[q + 3] += ((a3[0] + a3[1]) + (a3[2] + a3[3])) + ((a3[4] + a3[5]) + (a3[6] + a3[7]));
-  }
+  for (; q + 8 <= nq; q += 8) dots_block(out + q, g, xs + q, Tr, 8);
+  for (; q + 4 <= nq; q += 4) dots_block(out + q, g, xs + q, Tr, 4);
 #endif
   for (; q < nq; q++) *out[q] += dot8(g, xs[q], Tr);
 }
@@ -219,10 +236,61 @@ void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *i
  * presynaptic row and centre (pre side) or once per postsynaptic row and centre (post side)
  * instead of once per synapse: the per-synapse work is two taps whatever sigma is. */
 
+/* Wide kernels (sigma of a few steps and more): every centre's row is a sum over most of the
+ * delays, i.e. a small matrix product out[c][u] = sum_d N[c][d] x[u + dir (1 + d)]. Four
+ * centres and 16 steps at a time share each load of x across eight accumulators; the terms
+ * are added in the same order (d ascending, from zero) as column_set adds them, and the
+ * zeros of N outside a centre's window add exact zeros, so the result is bit-identical to
+ * the narrow path. Returns 0 (nothing done) when the kernel is narrow or vectors are off. */
+static int smooth_wide(sl_real *out, int ostride, const sl_real *x, int dir, const sl_basis *nb, int Tr) {
+#if defined(SL_VEC)
+  int widest = 0;
+  for (int c = 0; c < nb->taps; c++) widest = nb->len[c] > widest ? nb->len[c] : widest;
+  if (widest < 8) return 0;
+  for (int c0 = 0; c0 < nb->taps; c0 += 4) {
+    const int nc = nb->taps - c0 < 4 ? nb->taps - c0 : 4;
+    int dlo = SL_TRAIN_MAX_TAPS, dhi = 0;
+    for (int k = 0; k < nc; k++) {
+      dlo = nb->lo[c0 + k] < dlo ? nb->lo[c0 + k] : dlo;
+      dhi = nb->lo[c0 + k] + nb->len[c0 + k] > dhi ? nb->lo[c0 + k] + nb->len[c0 + k] : dhi;
+    }
+    float wt[SL_TRAIN_MAX_TAPS][4];
+    for (int d = dlo; d < dhi; d++)
+      for (int k = 0; k < 4; k++) {
+        const int c = c0 + k, j = d - (k < nc ? nb->lo[c] : 0);
+        wt[d - dlo][k] = k < nc && j >= 0 && j < nb->len[c] ? nb->n[c][j] : 0;
+      }
+    for (int u0 = 0; u0 < Tr; u0 += 16) {
+      const sl_v8 z = {0, 0, 0, 0, 0, 0, 0, 0};
+      sl_v8 a0 = z, b0 = z, a1 = z, b1 = z, a2 = z, b2 = z, a3 = z, b3 = z;
+      for (int d = dlo; d < dhi; d++) {
+        const float *xp = x + u0 + dir * (1 + d);
+        const sl_v8 x0 = *(const sl_v8 *)xp, x1 = *(const sl_v8 *)(xp + 8);
+        const float *w = wt[d - dlo];
+        a0 += w[0] * x0, b0 += w[0] * x1;
+        a1 += w[1] * x0, b1 += w[1] * x1;
+        a2 += w[2] * x0, b2 += w[2] * x1;
+        a3 += w[3] * x0, b3 += w[3] * x1;
+      }
+      float *o = out + (size_t)c0 * ostride + u0;
+      *(sl_v8 *)o = a0, *(sl_v8 *)(o + 8) = b0;
+      if (nc > 1) *(sl_v8 *)(o + ostride) = a1, *(sl_v8 *)(o + ostride + 8) = b1;
+      if (nc > 2) *(sl_v8 *)(o + 2 * ostride) = a2, *(sl_v8 *)(o + 2 * ostride + 8) = b2;
+      if (nc > 3) *(sl_v8 *)(o + 3 * ostride) = a3, *(sl_v8 *)(o + 3 * ostride + 8) = b3;
+    }
+  }
+  return 1;
+#else
+  (void)out, (void)ostride, (void)x, (void)dir, (void)nb, (void)Tr;
+  return 0;
+#endif
+}
+
 /* Sm[i][c][u] = sum_d n_d(c) x_i[u - 1 - d] for u < Tr (the smoothed, shifted rows) */
 static void smooth_rows(sl_real *Sm, const sl_real *x, const sl_basis *nb, int S, int Tr) {
   const sl_real *xs[SL_TRAIN_MAX_TAPS];
   sl_real a[SL_TRAIN_MAX_TAPS];
+  if (smooth_wide(Sm, S, x, -1, nb, Tr)) return;
   for (int c = 0; c < nb->taps; c++) {
     for (int j = 0; j < nb->len[c]; j++) {
       xs[j] = x - 1 - nb->lo[c] - j;
@@ -354,14 +422,15 @@ void sl_interp_post_backward(sl_real *gtap, sl_real *gin, sl_real *zc, const sl_
     const uint32_t used = centres_of(p, o);
     const sl_real *go = gout + (size_t)o * S;
     sl_real *G = zc + (size_t)o * K * C;
-    for (int c = 0; c < K; c++) {
-      if (!(used >> c & 1)) continue;
-      for (int j = 0; j < nb->len[c]; j++) {
-        xs[j] = go + 1 + nb->lo[c] + j;
-        a[j] = nb->n[c][j];
+    if (!smooth_wide(G, C, go, 1, nb, Tr))
+      for (int c = 0; c < K; c++) {
+        if (!(used >> c & 1)) continue;
+        for (int j = 0; j < nb->len[c]; j++) {
+          xs[j] = go + 1 + nb->lo[c] + j;
+          a[j] = nb->n[c][j];
+        }
+        column_set(G + (size_t)c * C, xs, a, nb->len[c], Tr);
       }
-      column_set(G + (size_t)c * C, xs, a, nb->len[c], Tr);
-    }
     for (int k = p->ct_start[o]; k < p->ct_start[o + 1]; k++) {
       const int i = p->ct_pre[k];
       const int ne = nnz ? nnz[i] : T;
