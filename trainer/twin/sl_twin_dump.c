@@ -1,8 +1,11 @@
-/* sl_twin_dump.c — one batch of the C trainer (double build) written as text for the
- * PyTorch twin (sl_twin.py): configuration, every synapse (pre, post, active, w, pos), the
- * batch (payloads, labels, dropout masks), then the C results: readout membranes, loss and
- * every gradient. Usage: sl_twin_dump OUT.txt {int|dcls|interp} (interp: the DCLS kernel
- * interpolated between integer-centred Gaussians, positions kept off the integers) */
+/* sl_twin_dump.c — one batch of the C trainer written as text for the PyTorch twin
+ * (sl_twin.py): configuration, every synapse (pre, post, active, w, pos), the batch
+ * (payloads, labels, dropout masks), then the C results: readout membranes, loss and every
+ * gradient. Usage: sl_twin_dump OUT.txt {int|dcls|interp|membrane|wide} (interp: the DCLS
+ * kernel interpolated between integer-centred Gaussians, positions kept off the integers;
+ * wide: the same at a sigma wide enough for the blocked smoothing, 80 steps). Built twice:
+ * in double (the exact comparison) and in float with the vectorised kernels (sl_twin_dump_f32,
+ * compared to float rounding). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +27,11 @@ static void ivec(FILE *f, const char *name, const int32_t *v, size_t n) {
 
 int main(int argc, char **argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: sl_twin_dump OUT.txt int|dcls|interp|membrane\n");
+    fprintf(stderr, "usage: sl_twin_dump OUT.txt int|dcls|interp|membrane|wide\n");
     return 2;
   }
-  const int interp = !strcmp(argv[2], "interp");
+  const int wide = !strcmp(argv[2], "wide");
+  const int interp = wide || !strcmp(argv[2], "interp");
   const int dcls = interp || !strcmp(argv[2], "dcls");
   const int membrane = !strcmp(argv[2], "membrane"); /* the fine-tuning loss, integer delays */
   sl_train_cfg c;
@@ -37,8 +41,9 @@ int main(int argc, char **argv) {
   c.delay_mode = dcls ? SL_DELAY_DCLS : SL_DELAY_FIXED;
   c.dcls_kernel = interp ? SL_KERNEL_INTERP : SL_KERNEL_GAUSS;
   if (interp) c.kernel_radius = 2; /* truncation inside the range */
+  if (wide) c.steps = 80, c.taps = 12, c.kernel_radius = 3; /* every centre's window >= 8 taps */
   if (membrane) c.qat_membrane = 1.5f, c.qat_readout_only = 0; /* all gradients are compared */
-  const float sigma = dcls ? 1.1f : 0.0f;
+  const float sigma = wide ? 5.0f : dcls ? 1.1f : 0.0f;
   sl_dataset d;
   sl_err err;
   if (sl_data_synth(&d, 1, c.n_out, c.n_in, c.steps, c.in_scale, 3, &err)) return 1;
@@ -67,8 +72,8 @@ int main(int argc, char **argv) {
   sl_model_batch(&m, pay, lab, B, 1, seed, &st);
   FILE *f = fopen(argv[1], "w");
   if (!f) return 1;
-  fprintf(f, "cfg n_in %d n_hid %d n_layers %d n_out %d steps %d taps %d batch %d interp %d\n", c.n_in, c.n_hid,
-          c.n_layers, c.n_out, c.steps, c.taps, B, interp);
+  fprintf(f, "cfg n_in %d n_hid %d n_layers %d n_out %d steps %d taps %d batch %d interp %d bits %d\n", c.n_in,
+          c.n_hid, c.n_layers, c.n_out, c.steps, c.taps, B, interp, (int)(8 * sizeof(sl_real)));
   fprintf(f, "real membrane %.17g\n", membrane ? (double)c.qat_membrane : 0.0);
   fprintf(f, "real beta %.17g beta_out %.17g alpha %.17g sigma %.17g radius %.17g in_scale %.17g loss %.17g\n",
           sl_leak_q12(c.tau) / 4096.0, sl_leak_q12(c.tau_out) / 4096.0, (double)c.surr_alpha, (double)sigma,
