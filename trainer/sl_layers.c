@@ -230,9 +230,10 @@ void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *i
 }
 
 /* ---- the INTERP kernel ----
- * A synapse at position p = c0 + f (c0 = floor p, at most taps - 2) has the kernel
- * (1 - f) n(c0) + f n(c0 + 1), n(c) the truncated normalised Gaussian centred at the integer
- * c (sl_basis). Convolving with n(c) does not depend on the synapse, so it is done once per
+ * A synapse at position p between the centres cen[c0] <= p <= cen[c0 + 1] has the kernel
+ * (1 - f) n(c0) + f n(c0 + 1), f = (p - cen[c0]) / (cen[c0 + 1] - cen[c0]), n(c) the truncated
+ * normalised Gaussian at the centre cen[c] (sl_basis: every delay at narrow sigma, every g-th
+ * at wide). Convolving with n(c) does not depend on the synapse, so it is done once per
  * presynaptic row and centre (pre side) or once per postsynaptic row and centre (post side)
  * instead of once per synapse: the per-synapse work is two taps whatever sigma is. */
 
@@ -337,9 +338,9 @@ void sl_interp_pre_forward(sl_real *out, sl_real *Sm, const sl_real *in, const i
 }
 
 void sl_interp_pre_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *Sm, const int32_t *nnz,
-                                 const sl_proj *p, int T) {
+                                 const sl_proj *p, const sl_basis *nb, int T) {
   // gtap[tap of centre c] += sum_t gout[post][t] Sm[pre][c][t]; blocked like the forward
-  const int S = sl_stride(T), C = sl_cstride(T), Tr = sl_round8(T), taps = p->k_cap / p->n_syn; /* k_cap = n_syn taps */
+  const int S = sl_stride(T), C = sl_cstride(T), Tr = sl_round8(T), taps = nb->taps;
   const sl_real *xs[4096];
   sl_real *dst[4096];
   int32_t cur[1024];

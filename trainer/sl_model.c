@@ -662,20 +662,26 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
    * through the generic per-tap delay path, not the shared-smoothing one. */
   const int ste = m->ste && sigma <= 0 && c->delay_mode == SL_DELAY_DCLS && c->taps > 1;
   const int interp = sigma > 0 && c->dcls_kernel == SL_KERNEL_INTERP;
-  if (interp) { /* the basis: one truncated normalised Gaussian per integer centre */
+  if (interp) { /* the basis: one truncated normalised Gaussian per centre */
     sl_basis *nb = &m->basis;
-    nb->taps = c->taps;
+    const int grid = sl_interp_grid(sigma);
+    nb->taps = 0;
+    for (int d = 0;; d += grid) {
+      nb->cen[nb->taps++] = d < c->taps - 1 ? d : c->taps - 1;
+      if (d >= c->taps - 1) break;
+    }
     const double R = c->kernel_radius * sigma, s2 = (double)sigma * sigma;
-    for (int cc = 0; cc < c->taps; cc++) {
+    for (int k = 0; k < nb->taps; k++) {
+      const int cc = nb->cen[k];
       int lo = (int)ceil(cc - R), hi = (int)floor(cc + R);
       if (lo < 0) lo = 0;
       if (hi > c->taps - 1) hi = c->taps - 1;
       if (hi < lo) lo = hi = cc;
       double g[SL_TRAIN_MAX_TAPS], G = 0;
       for (int d = lo; d <= hi; d++) G += g[d - lo] = exp(-(double)(d - cc) * (d - cc) / (2 * s2));
-      nb->lo[cc] = lo;
-      nb->len[cc] = hi - lo + 1;
-      for (int d = lo; d <= hi; d++) nb->n[cc][d - lo] = (sl_real)(g[d - lo] / G);
+      nb->lo[k] = lo;
+      nb->len[k] = hi - lo + 1;
+      for (int d = lo; d <= hi; d++) nb->n[k][d - lo] = (sl_real)(g[d - lo] / G);
     }
   }
   for (int p = 0; p < m->n_proj; p++) {
@@ -708,20 +714,23 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
         off += 1;
         continue;
       }
-      if (interp || ste) { /* centres c0, c0 + 1 with weights 1 - f, f; d/dp = (-1, +1) */
+      if (interp || ste) { /* centres c0, c0 + 1 with weights 1 - f, f; d/dp = (-1, +1) / gap */
         const double P = pos[s];
-        int c0 = (int)floor(P);
-        if (c0 > c->taps - 2) c0 = c->taps - 2;
+        const int nc = interp ? m->basis.taps : c->taps, grid = interp ? sl_interp_grid(sigma) : 1;
+        int c0 = (int)floor(P / grid);
+        if (c0 > nc - 2) c0 = nc - 2;
         if (c0 < 0) c0 = 0;
-        double f = c->taps > 1 ? P - c0 : 0;
+        const double at = interp ? m->basis.cen[c0] : c0;
+        const double gap = nc > 1 ? (interp ? m->basis.cen[c0 + 1] : c0 + 1) - at : 1;
+        double f = nc > 1 ? (P - at) / gap : 0;
         if (ste) f = sl_delay_of(m, (float)P) - c0; /* 0 or 1: the rounded delay */
-        const int len = c->taps > 1 ? 2 : 1;
-        q->k_d0[s] = c0;
+        const int len = nc > 1 ? 2 : 1;
+        q->k_d0[s] = c0; /* interp: the centre's index */
         q->k_len[s] = len;
         for (int j = 0; j < len; j++) {
           const double n = j ? f : 1 - f;
           q->k_n[off + j] = (sl_real)n;
-          q->k_dn[off + j] = len > 1 ? (sl_real)(j ? 1 : -1) : 0;
+          q->k_dn[off + j] = len > 1 ? (sl_real)((j ? 1 : -1) / gap) : 0;
           q->k_w[off + j] = (sl_real)(ws * n);
         }
         off += len;
@@ -864,7 +873,7 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
       sl_delay_backward_taps(w->gtap[p], g, pin, w->nzp[p], w->nnz[p], q, T);
       if (gin) sl_delay_backward_in(gin, g, q, T);
     } else if (interp_pre_side(m, p)) {
-      sl_interp_pre_backward_taps(w->gtap[p], g, w->sm, w->nnz[p], q, T);
+      sl_interp_pre_backward_taps(w->gtap[p], g, w->sm, w->nnz[p], q, &m->basis, T);
     } else {
       sl_interp_post_backward(w->gtap[p], gin, w->zc, g, pin, w->nzp[p], w->nnz[p], q, &m->basis, T);
     }

@@ -15,6 +15,7 @@
 #ifndef SL_TRAIN_H
 #define SL_TRAIN_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -132,13 +133,23 @@ typedef struct {
   double spikes_per_neuron; /* hidden spikes per neuron per sample */
 } sl_stats;
 
-/* The INTERP kernel's basis: the Gaussian of width sigma centred at each integer c,
- * truncated at +-kernel_radius sigma and normalised over the taps it keeps:
+/* The INTERP kernel's basis: taps centres cen[c] (delays 0, g, 2g, ... and the last delay,
+ * g = sl_interp_grid(sigma)), at each the Gaussian of width sigma truncated at
+ * +-kernel_radius sigma and normalised over the delays it keeps:
  * n_d(c) = n[c][d - lo[c]] for d = lo[c] .. lo[c] + len[c] - 1. */
 typedef struct {
-  int32_t taps, lo[SL_TRAIN_MAX_TAPS], len[SL_TRAIN_MAX_TAPS];
+  int32_t taps, cen[SL_TRAIN_MAX_TAPS], lo[SL_TRAIN_MAX_TAPS], len[SL_TRAIN_MAX_TAPS];
   sl_real n[SL_TRAIN_MAX_TAPS][SL_TRAIN_MAX_TAPS];
 } sl_basis;
+
+/* Spacing of the INTERP kernel's centres: ceil(sigma / 2), at least 1. Blending two Gaussians
+ * g apart widens the kernel midway to sqrt(sigma^2 + g^2 / 4): never more than spacing 1
+ * does at sigma = 1 (+11.8 %), while the smoothing work (centres x kernel length) stays
+ * bounded whatever sigma is instead of growing with it. */
+static inline int sl_interp_grid(float sigma) {
+  const int g = (int)ceilf(sigma * 0.5f);
+  return g < 1 ? 1 : g;
+}
 
 typedef struct sl_model {
   sl_train_cfg cfg;
@@ -211,8 +222,8 @@ static inline int sl_round8(int T) { return (T + 15) & ~15; }
 static inline int sl_stride(int T) { return sl_round8(T) + 2 * SL_TRAIN_MAX_TAPS; }
 #define SL_BORDER SL_TRAIN_MAX_TAPS
 /* Rows without borders (the INTERP kernel's smoothed rows): the vectorised loops touch
- * [0, round32(Tr)). */
-static inline int sl_cstride(int T) { return (sl_round8(T) + 31) & ~31; }
+ * exactly [0, Tr), Tr = sl_round8(T); no slack, so the rows a sample walks stay compact. */
+static inline int sl_cstride(int T) { return sl_round8(T); }
 
 /* ---- layers (sl_layers.c): forward / backward pairs; outputs first, sizes last ---- */
 void sl_delay_forward(sl_real *out, const sl_real *in, const int32_t *const *nz, const int32_t *nnz,
@@ -229,7 +240,7 @@ void sl_delay_dot(sl_real *out, const sl_real *a, const sl_real *b, int T);
 void sl_interp_pre_forward(sl_real *out, sl_real *Sm, const sl_real *in, const int32_t *nnz, const sl_proj *p,
                            const sl_basis *nb, int T);
 void sl_interp_pre_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *Sm, const int32_t *nnz,
-                                 const sl_proj *p, int T);
+                                 const sl_proj *p, const sl_basis *nb, int T);
 /* "post" side: per postsynaptic neuron o, the unshifted presynaptic rows are first summed per
  * centre (Z[c], taps rows of the workspace zc) and then smoothed once into out[o]; backward,
  * gout[o] is smoothed once per centre, G[c][t] = sum_d n_d(c) gout[o][t + 1 + d], and each

@@ -78,17 +78,29 @@ def gauss(centre, taps, sigma, radius):
     return g / g.sum(dim=1, keepdim=True)
 
 
+def interp_segment(pos, taps, sigma):
+    """The two centres around each position and the blend: centres every g = max(1,
+    ceil(sigma / 2)) delays from 0, plus the last delay; c0 = the centre at or below pos (at
+    most the second last), f = (pos - c0) / (c1 - c0)."""
+    g = max(1, math.ceil(sigma / 2))
+    cen = list(range(0, taps - 1, g)) + [taps - 1]
+    cen_t = torch.tensor(cen, dtype=pos.dtype)
+    k = torch.clamp(torch.floor(pos.detach() / g), 0, max(len(cen) - 2, 0)).long()
+    c0, c1 = cen_t[k], cen_t[torch.clamp(k + 1, max=len(cen) - 1)]
+    return c0, c1, (pos - c0) / (c1 - c0)
+
+
 def kernel(p, taps, sigma, radius, n_pre, n_post, interp=False):
     """Dense kernel K[post, pre, d] = sum over active synapses of w * n_d(pos). interp: n(pos)
-    = (1 - f) n(c0) + f n(c0 + 1), c0 = min(floor(pos), taps - 2), f = pos - c0, n(c) the
-    truncated Gaussian at the integer c."""
+    = (1 - f) n(c0) + f n(c1), c0 <= pos <= c1 the neighbouring centres (interp_segment),
+    n(c) the truncated Gaussian at the centre c."""
     w, pos = p["w_t"], p["pos_t"]
     act = torch.tensor(p["active"], dtype=torch.bool)
     d = torch.arange(taps, dtype=torch.float64).unsqueeze(0)  # [1, taps]
     if sigma > 0 and interp:
-        c0 = torch.clamp(torch.floor(pos.detach()), 0, taps - 2)
-        f = (pos - c0).unsqueeze(1)
-        n = (1 - f) * gauss(c0, taps, sigma, radius) + f * gauss(c0 + 1, taps, sigma, radius)
+        c0, c1, f = interp_segment(pos, taps, sigma)
+        f = f.unsqueeze(1)
+        n = (1 - f) * gauss(c0, taps, sigma, radius) + f * gauss(c1, taps, sigma, radius)
     elif sigma <= 0:
         dd = torch.clamp(torch.floor(pos.detach() + 0.5), 0, taps - 1)
         n = (d == dd.unsqueeze(1)).to(torch.float64)

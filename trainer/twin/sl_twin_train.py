@@ -136,15 +136,16 @@ def gauss_rows(centre, taps, sigma, radius):
 def dense_kernel(w, pos, taps, sigma, radius, interp=False):
     """K[post, pre, d] = w * n_d(pos) (sl_twin.kernel, for a dense projection): one-hot at
     round-half-up(pos) for sigma 0; else the truncated normalised Gaussian at pos (gauss) or,
-    interp, (1 - f) n(c0) + f n(c0 + 1) with c0 = min(floor(pos), taps - 2), f = pos - c0."""
+    interp, (1 - f) n(c0) + f n(c1) with c0 <= pos <= c1 the neighbouring centres
+    (sl_twin.interp_segment: every delay up to sigma 2, every ceil(sigma / 2)-th above)."""
     if sigma <= 0:
         d = torch.arange(taps, dtype=w.dtype)
         dd = torch.clamp(torch.floor(pos.detach() + 0.5), 0, taps - 1)
         n = (d == dd.unsqueeze(-1)).to(w.dtype)
     elif interp:
-        c0 = torch.clamp(torch.floor(pos.detach()), 0, taps - 2)
-        f = (pos - c0).unsqueeze(-1)
-        n = (1 - f) * gauss_rows(c0, taps, sigma, radius) + f * gauss_rows(c0 + 1, taps, sigma, radius)
+        c0, c1, f = sl_twin.interp_segment(pos, taps, sigma)
+        f = f.unsqueeze(-1)
+        n = (1 - f) * gauss_rows(c0, taps, sigma, radius) + f * gauss_rows(c1, taps, sigma, radius)
     else:
         n = gauss_rows(pos, taps, sigma, radius)
     return w.unsqueeze(-1) * n
@@ -452,7 +453,7 @@ def selftest():
     bad = 0
     cases = [(sg, False) for sg in (0.0, 0.4, 1.3, 4.0)]
     if "interp" in sl_twin.kernel.__code__.co_varnames:
-        cases += [(sg, True) for sg in (0.5, 1.3, 4.0)]
+        cases += [(sg, True) for sg in (0.5, 1.3, 4.0, 6.0)]
     for sigma, interp in cases:
         w = torch.randn(Hn, Cn, generator=g, dtype=torch.float64, requires_grad=True)
         pos = (torch.rand(Hn, Cn, generator=g, dtype=torch.float64) * (taps - 1)).requires_grad_()
