@@ -54,6 +54,7 @@ void sl_train_cfg_default(sl_train_cfg *c) {
   c->lr_qat = 3e-4f;
   c->qat_membrane = 20.0f; /* align the readout with the hardware decision (docs/trainer.md) */
   c->qat_readout_only = 1;
+  c->membrane = 0.0f;
   c->l1 = 0.0f;
   c->adam_b1 = 0.9f;
   c->adam_b2 = 0.999f;
@@ -114,6 +115,7 @@ static const cfg_field fields[] = {
     F("aug-time", 'f', aug_time, "augmentation: max time shift (steps)"),
     F("qat-membrane", 'f', qat_membrane, "fine-tuning: weight of the CE of the mean readout membrane"),
     F("qat-readout-only", 'i', qat_readout_only, "fine-tuning: 1 = only the readout projection learns"),
+    F("membrane", 'f', membrane, "main phase: weight of the CE of the mean readout membrane"),
     F("seed", 'u', seed, "random seed"),
 };
 #undef F
@@ -245,6 +247,7 @@ sl_status sl_train_cfg_check(const sl_train_cfg *c, sl_err *err) {
   if (!(c->in_scale > 0)) return sl_err_set(err, SL_ERR_ARG, "in-scale must be > 0");
   if (c->delay_mode < 0 || c->delay_mode > 2) return sl_err_set(err, SL_ERR_ARG, "bad delay mode");
   if (!(c->qat_membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "qat-membrane must be >= 0");
+  if (!(c->membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "membrane must be >= 0");
   if (c->dcls_kernel < 0 || c->dcls_kernel > 1) return sl_err_set(err, SL_ERR_ARG, "bad DCLS kernel");
   if (c->sparsity < 0 || c->sparsity >= 1) return sl_err_set(err, SL_ERR_ARG, "sparsity must be in [0, 1)");
   if (c->n_cand < 1 || c->n_cand > c->taps)
@@ -854,7 +857,7 @@ static double sample_fb(sl_model *m, sl_ws *w, const uint8_t *payload, int32_t l
   sl_li_forward(w->M, w->J, R, T, beta_o);
   memset(w->gM, 0, sizeof(sl_real) * (size_t)R * S);
   double loss = sl_loss_forward_backward(gscale != 0 ? w->gM : NULL, w->M, label, R, T, gscale, pred, m->rule);
-  const double lam = m->phase == 1 ? c->qat_membrane : 0; /* the fine-tuning's hardware-rule term */
+  const double lam = m->phase == 1 ? c->qat_membrane : c->membrane; /* the hardware-rule term */
   if (lam > 0)
     loss += lam * sl_loss_membrane_forward_backward(gscale != 0 ? w->gM : NULL, w->M, label, R, T, (sl_real)(gscale * lam));
   if (gscale == 0) return loss;
@@ -1108,7 +1111,7 @@ void sl_model_update(sl_model *m, float lr_w, float lr_pos, int train_pos) {
 /* ------------------------------------------------------------------ checkpoint */
 
 #define CKPT_MAGIC "SLTC"
-#define CKPT_VERSION 3 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss; 3: ste_frac, regrow_every */
+#define CKPT_VERSION 4 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss; 3: ste_frac, regrow_every; 4: membrane */
 #define CKPT_HEADER 64
 
 typedef struct {

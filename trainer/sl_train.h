@@ -77,6 +77,8 @@ typedef struct {
    * readout projection learns (the hidden layers keep their trained weights) */
   float qat_membrane;
   int32_t qat_readout_only;
+  /* the same term's weight in the main phase (0 = the seed's loss alone) */
+  float membrane;
   uint64_t seed;
 } sl_train_cfg;
 

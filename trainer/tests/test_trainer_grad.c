@@ -79,11 +79,14 @@ static double check_tensor(sl_model *m, sl_real *theta, const sl_real *grad_snap
   return worst;
 }
 
+/* membrane > 0: the fine-tuning phase's hardware-rule term (m.phase = 1); < 0: the same term
+ * with weight -membrane in the main phase (--membrane) */
 static void check_model_full(int mode, float sigma, int kernel, float membrane) {
   sl_train_cfg c;
   small_cfg(&c, mode);
   c.dcls_kernel = kernel;
-  c.qat_membrane = membrane; /* applies in the fine-tuning phase (m.phase = 1 below) */
+  if (membrane > 0) c.qat_membrane = membrane; /* applies in the fine-tuning phase (m.phase = 1 below) */
+  if (membrane < 0) c.membrane = -membrane;
   c.qat_readout_only = 0;    /* every projection's gradient, not only the readout's */
   if (kernel == SL_KERNEL_INTERP) c.kernel_radius = 2; /* truncated basis: p never moves its edges */
   sl_model m;
@@ -135,6 +138,23 @@ static void check_model(int mode, float sigma) { check_model_kernel(mode, sigma,
 
 /* the fine-tuning loss: summed-softmax CE + 2 x CE of the mean readout membrane */
 START_TEST(weights_membrane_loss) { check_model_full(SL_DELAY_FIXED, 0, SL_KERNEL_GAUSS, 2.0f); }
+END_TEST
+
+/* the same term in the main phase, with learned positions: it is applied (the loss grows by
+ * 2 x a positive cross-entropy) and its gradients are right */
+START_TEST(positions_membrane_main_phase) {
+  sl_train_cfg c;
+  small_cfg(&c, SL_DELAY_DCLS);
+  sl_model m;
+  sl_err err;
+  ck_assert_msg(sl_model_init(&m, &c, 1, &err) == SL_OK, "%s", err.msg);
+  const double l0 = loss_of(&m, 1.3f);
+  m.cfg.membrane = 2.0f;
+  const double l2 = loss_of(&m, 1.3f);
+  ck_assert_msg(l2 > l0 + 1e-3, "main-phase membrane term not applied: loss %.9g vs %.9g", l2, l0);
+  sl_model_free(&m);
+  check_model_full(SL_DELAY_DCLS, 1.3f, SL_KERNEL_INTERP, -2.0f);
+}
 END_TEST
 
 START_TEST(weights_integer_delays) { check_model(SL_DELAY_FIXED, 0); }
@@ -356,6 +376,7 @@ int main(void) {
   tcase_add_test(tc, weights_and_positions_interp_narrow);
   tcase_add_test(tc, weights_and_positions_interp_wide);
   tcase_add_test(tc, weights_membrane_loss);
+  tcase_add_test(tc, positions_membrane_main_phase);
   tcase_add_test(tc, readout_only_backward);
   tcase_add_test(tc, straight_through_round_down);
   tcase_add_test(tc, straight_through_round_up);

@@ -289,9 +289,11 @@ class Net:
             spikes += float(n)
 
 
-def loss_and_pred(M, y):
+def loss_and_pred(M, y, membrane=0.0):
     P = torch.softmax(M, dim=1).sum(dim=2)  # summed softmax over time
     loss = F.cross_entropy(P, y)
+    if membrane > 0:  # the C trainer's --membrane: CE of the time-averaged membrane (hardware rule)
+        loss = loss + membrane * F.cross_entropy(M.mean(dim=2), y)
     pred = M.sum(dim=2).argmax(dim=1)  # hardware rule; argmax returns the first (lowest) maximum
     return loss, pred
 
@@ -369,7 +371,7 @@ def train(a):
             keep = 1.0 / (1.0 - a.dropout)
             masks = [(torch.rand(B, a.hidden, generator=gen) >= a.dropout).float() * keep for _ in range(a.layers)]
             M, sp = net.forward(X[j], sigma, masks)
-            loss, pred = loss_and_pred(M, Y[j])
+            loss, pred = loss_and_pred(M, Y[j], a.membrane)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             lr_w = lr_w_at(a, step, spe)
@@ -593,6 +595,8 @@ def main():
     ap.add_argument("--lr-w-final-div", type=float, default=1e3)
     ap.add_argument("--lr-w-pct", type=float, default=0.3)
     ap.add_argument("--lr-pos", type=float, default=0.1)
+    ap.add_argument("--membrane", type=float, default=0.0,
+                    help="weight of the CE of the time-averaged readout membrane (the hardware rule) in the loss")
     ap.add_argument("--progress", dest="progress", action="store_true", default=None)
     ap.add_argument("--no-progress", dest="progress", action="store_false")
     ap.add_argument("--selftest", action="store_true", help="check the vectorised layers against sl_twin.py")
