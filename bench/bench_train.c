@@ -48,6 +48,7 @@ int main(int argc, char **argv) {
   double best = 1e30, sum_events = 0;
   for (int i = 0; i < samples; i++)
     for (size_t k = 0; k < P; k++) sum_events += d.pay[(size_t)(i % d.n) * P + k] != 0;
+  const int ste = sl_ste_at(&cfg, 0); /* --ste-frac 1: rounded delays, straight-through positions */
   for (int e = 0; e < epochs; e++) {
     sl_stats st = {0};
     double t0 = now();
@@ -57,8 +58,8 @@ int main(int argc, char **argv) {
         pay[k] = d.pay + P * ((b0 + k) % d.n);
         lab[k] = d.label[(b0 + k) % d.n];
       }
-      m.ste = sl_ste_at(&cfg, 0); /* --ste-frac 1: rounded delays, straight-through positions */
-      sl_model_prepare(&m, cfg.delay_mode == SL_DELAY_DCLS && !m.ste ? sigma : 0, 0);
+      m.ste = ste;
+      sl_model_prepare(&m, cfg.delay_mode == SL_DELAY_DCLS && !ste ? sigma : 0, 0);
       sl_model_batch(&m, pay, lab, nb, 1, (uint64_t)b0, &st);
       sl_model_update(&m, 1e-3f, cfg.delay_mode == SL_DELAY_DCLS ? 0.05f : 0, cfg.delay_mode == SL_DELAY_DCLS);
     }
@@ -71,8 +72,8 @@ int main(int argc, char **argv) {
          "best %.3f s/epoch, %.1f input events/sample, peak RSS %ld MB\n",
          cfg.n_in, cfg.n_hid, cfg.n_layers, cfg.n_out, cfg.taps,
          cfg.delay_mode != SL_DELAY_DCLS ? (cfg.delay_mode == SL_DELAY_FIXED ? "fixed" : "none")
-         : sl_ste_at(&cfg, 0) ? "dcls straight-through" : cfg.dcls_kernel == SL_KERNEL_INTERP ? "dcls interp" : "dcls gauss",
-         cfg.deepr ? " + deepr" : "", cfg.delay_mode == SL_DELAY_DCLS && !sl_ste_at(&cfg, 0) ? sigma : 0, cfg.batch, samples, m.n_threads,
+         : ste ? "dcls straight-through" : cfg.dcls_kernel == SL_KERNEL_INTERP ? "dcls interp" : "dcls gauss",
+         cfg.deepr ? " + deepr" : "", cfg.delay_mode == SL_DELAY_DCLS && !ste ? sigma : 0, cfg.batch, samples, m.n_threads,
          best, sum_events / samples, sl_peak_rss_kb() / 1024);
   sl_model_free(&m);
   sl_data_free(&d);

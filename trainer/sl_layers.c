@@ -9,6 +9,7 @@
 
 #if !defined(SL_REAL_DOUBLE) && defined(__GNUC__) && !defined(SL_NO_VEC)
 #define SL_VEC 1
+typedef float sl_v8 __attribute__((vector_size(32), aligned(4)));
 #endif
 
 /* Dot product with 8 independent partial sums: IEEE float addition is not associative, so
@@ -17,11 +18,10 @@
 static inline sl_real dot8(const sl_real *restrict a, const sl_real *restrict b, int n) {
 #if defined(SL_VEC)
   /* n is a multiple of 16: two independent 8-wide chains hide the FMA latency */
-  typedef float v8 __attribute__((vector_size(32), aligned(4)));
-  v8 s0 = {0, 0, 0, 0, 0, 0, 0, 0}, s1 = s0;
+  sl_v8 s0 = {0, 0, 0, 0, 0, 0, 0, 0}, s1 = s0;
   for (int t = 0; t < n; t += 16) {
-    s0 += *(const v8 *)(a + t) * *(const v8 *)(b + t);
-    s1 += *(const v8 *)(a + t + 8) * *(const v8 *)(b + t + 8);
+    s0 += *(const sl_v8 *)(a + t) * *(const sl_v8 *)(b + t);
+    s1 += *(const sl_v8 *)(a + t + 8) * *(const sl_v8 *)(b + t + 8);
   }
   s0 += s1;
   return ((s0[0] + s0[1]) + (s0[2] + s0[3])) + ((s0[4] + s0[5]) + (s0[6] + s0[7]));
@@ -55,7 +55,6 @@ static inline void axpy(sl_real *restrict y, sl_real a, const sl_real *restrict 
  * presynaptic row shifted by its delay. The fast version (GCC vector extensions), then the
  * readable one. */
 #if defined(SL_VEC)
-typedef float sl_v8 __attribute__((vector_size(32), aligned(4)));
 /* NV vectors (8 * NV steps) of one column held in registers while all nq taps stream
  * through: one load of x per FMA and NV independent chains. NV is a constant at every call
  * (the switch below), so the loops over v unroll and the sums stay in registers. */
@@ -230,9 +229,9 @@ void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *i
 }
 
 /* ---- the INTERP kernel ----
- * A synapse at position p between the centres cen[c0] <= p <= cen[c0 + 1] has the kernel
- * (1 - f) n(c0) + f n(c0 + 1), f = (p - cen[c0]) / (cen[c0 + 1] - cen[c0]), n(c) the truncated
- * normalised Gaussian at the centre cen[c] (sl_basis: every delay at narrow sigma, every g-th
+ * A synapse at position p between the centres C(c0) <= p <= C(c0 + 1) (C = sl_interp_centre)
+ * has the kernel (1 - f) n(c0) + f n(c0 + 1), f = (p - C(c0)) / (C(c0 + 1) - C(c0)), n(c) the
+ * truncated normalised Gaussian at the centre C(c) (sl_basis: every delay at narrow sigma, every g-th
  * at wide). Convolving with n(c) does not depend on the synapse, so it is done once per
  * presynaptic row and centre (pre side) or once per postsynaptic row and centre (post side)
  * instead of once per synapse: the per-synapse work is two taps whatever sigma is. */
@@ -243,31 +242,38 @@ void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *i
  * are added in the same order (d ascending, from zero) as column_set adds them, and the
  * zeros of N outside a centre's window add exact zeros, so the result is bit-identical to
  * the narrow path. Returns 0 (nothing done) when the kernel is narrow or vectors are off. */
-static int smooth_wide(sl_real *out, int ostride, const sl_real *x, int dir, const sl_basis *nb, int Tr) {
-#if defined(SL_VEC)
-  int widest = 0;
-  for (int c = 0; c < nb->taps; c++) widest = nb->len[c] > widest ? nb->len[c] : widest;
-  if (widest < 8) return 0;
-  for (int c0 = 0; c0 < nb->taps; c0 += 4) {
-    const int nc = nb->taps - c0 < 4 ? nb->taps - c0 : 4;
+void sl_basis_blocks(sl_basis *nb) {
+  nb->wide = 0;
+  for (int c = 0; c < nb->taps; c++) nb->wide |= nb->len[c] >= 8;
+  for (int b = 0; 4 * b < nb->taps; b++) {
+    const int c0 = 4 * b, nc = nb->taps - c0 < 4 ? nb->taps - c0 : 4;
     int dlo = SL_TRAIN_MAX_TAPS, dhi = 0;
     for (int k = 0; k < nc; k++) {
       dlo = nb->lo[c0 + k] < dlo ? nb->lo[c0 + k] : dlo;
       dhi = nb->lo[c0 + k] + nb->len[c0 + k] > dhi ? nb->lo[c0 + k] + nb->len[c0 + k] : dhi;
     }
-    float wt[SL_TRAIN_MAX_TAPS][4];
+    nb->blo[b] = dlo;
+    nb->bhi[b] = dhi;
     for (int d = dlo; d < dhi; d++)
       for (int k = 0; k < 4; k++) {
-        const int c = c0 + k, j = d - (k < nc ? nb->lo[c] : 0);
-        wt[d - dlo][k] = k < nc && j >= 0 && j < nb->len[c] ? nb->n[c][j] : 0;
+        const int c = c0 + k, j = k < nc ? d - nb->lo[c] : -1;
+        nb->bw[b][d - dlo][k] = j >= 0 && j < nb->len[c] ? nb->n[c][j] : 0;
       }
+  }
+}
+
+static int smooth_wide(sl_real *out, int ostride, const sl_real *x, int dir, const sl_basis *nb, int Tr) {
+#if defined(SL_VEC)
+  if (!nb->wide) return 0;
+  for (int c0 = 0; c0 < nb->taps; c0 += 4) {
+    const int nc = nb->taps - c0 < 4 ? nb->taps - c0 : 4, dlo = nb->blo[c0 / 4], dhi = nb->bhi[c0 / 4];
     for (int u0 = 0; u0 < Tr; u0 += 16) {
       const sl_v8 z = {0, 0, 0, 0, 0, 0, 0, 0};
       sl_v8 a0 = z, b0 = z, a1 = z, b1 = z, a2 = z, b2 = z, a3 = z, b3 = z;
       for (int d = dlo; d < dhi; d++) {
         const float *xp = x + u0 + dir * (1 + d);
         const sl_v8 x0 = *(const sl_v8 *)xp, x1 = *(const sl_v8 *)(xp + 8);
-        const float *w = wt[d - dlo];
+        const float *w = nb->bw[c0 / 4][d - dlo];
         a0 += w[0] * x0, b0 += w[0] * x1;
         a1 += w[1] * x0, b1 += w[1] * x1;
         a2 += w[2] * x0, b2 += w[2] * x1;

@@ -248,6 +248,7 @@ sl_status sl_train_cfg_check(const sl_train_cfg *c, sl_err *err) {
   if (c->delay_mode < 0 || c->delay_mode > 2) return sl_err_set(err, SL_ERR_ARG, "bad delay mode");
   if (!(c->qat_membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "qat-membrane must be >= 0");
   if (!(c->membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "membrane must be >= 0");
+  if (c->regrow_every < 1) return sl_err_set(err, SL_ERR_ARG, "regrow-every must be >= 1");
   if (c->dcls_kernel < 0 || c->dcls_kernel > 1) return sl_err_set(err, SL_ERR_ARG, "bad DCLS kernel");
   if (c->sparsity < 0 || c->sparsity >= 1) return sl_err_set(err, SL_ERR_ARG, "sparsity must be in [0, 1)");
   if (c->n_cand < 1 || c->n_cand > c->taps)
@@ -667,15 +668,12 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
   const int interp = sigma > 0 && c->dcls_kernel == SL_KERNEL_INTERP;
   if (interp) { /* the basis: one truncated normalised Gaussian per centre */
     sl_basis *nb = &m->basis;
-    const int grid = sl_interp_grid(sigma);
-    nb->taps = 0;
-    for (int d = 0;; d += grid) {
-      nb->cen[nb->taps++] = d < c->taps - 1 ? d : c->taps - 1;
-      if (d >= c->taps - 1) break;
-    }
+    nb->grid = sl_interp_grid(sigma);
+    nb->taps = (c->taps - 2) / nb->grid + 2; /* 0, g, ... below the last delay, then the last */
+    if (c->taps < 2) nb->taps = 1;
     const double R = c->kernel_radius * sigma, s2 = (double)sigma * sigma;
     for (int k = 0; k < nb->taps; k++) {
-      const int cc = nb->cen[k];
+      const int cc = sl_interp_centre(k, nb->grid, c->taps);
       int lo = (int)ceil(cc - R), hi = (int)floor(cc + R);
       if (lo < 0) lo = 0;
       if (hi > c->taps - 1) hi = c->taps - 1;
@@ -686,7 +684,10 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
       nb->len[k] = hi - lo + 1;
       for (int d = lo; d <= hi; d++) nb->n[k][d - lo] = (sl_real)(g[d - lo] / G);
     }
+    sl_basis_blocks(nb);
   }
+  /* centres of the two-tap synapses: the basis's (interp) or every integer (straight-through) */
+  const int n_cen = interp ? m->basis.taps : c->taps, grid = interp ? m->basis.grid : 1;
   for (int p = 0; p < m->n_proj; p++) {
     sl_proj *q = &m->proj[p];
     q->interp = interp;
@@ -719,15 +720,14 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
       }
       if (interp || ste) { /* centres c0, c0 + 1 with weights 1 - f, f; d/dp = (-1, +1) / gap */
         const double P = pos[s];
-        const int nc = interp ? m->basis.taps : c->taps, grid = interp ? sl_interp_grid(sigma) : 1;
         int c0 = (int)floor(P / grid);
-        if (c0 > nc - 2) c0 = nc - 2;
+        if (c0 > n_cen - 2) c0 = n_cen - 2;
         if (c0 < 0) c0 = 0;
-        const double at = interp ? m->basis.cen[c0] : c0;
-        const double gap = nc > 1 ? (interp ? m->basis.cen[c0 + 1] : c0 + 1) - at : 1;
-        double f = nc > 1 ? (P - at) / gap : 0;
+        const double at = sl_interp_centre(c0, grid, c->taps);
+        const double gap = n_cen > 1 ? sl_interp_centre(c0 + 1, grid, c->taps) - at : 1;
+        double f = n_cen > 1 ? (P - at) / gap : 0;
         if (ste) f = sl_delay_of(m, (float)P) - c0; /* 0 or 1: the rounded delay */
-        const int len = nc > 1 ? 2 : 1;
+        const int len = n_cen > 1 ? 2 : 1;
         q->k_d0[s] = c0; /* interp: the centre's index */
         q->k_len[s] = len;
         for (int j = 0; j < len; j++) {
@@ -819,8 +819,7 @@ static void proj_forward(const sl_model *m, sl_ws *w, int p, sl_real *out, const
 /* 1 if optimiser step `step` (counted from 1) regrows: every regrow_every-th step */
 static int regrow_step(const sl_model *m, int64_t step) {
   const sl_train_cfg *c = &m->cfg;
-  const int every = c->regrow_every > 1 ? c->regrow_every : 1;
-  return c->deepr && c->rewire && step % every == 0;
+  return c->deepr && c->rewire && step % c->regrow_every == 0;
 }
 
 /* 1 if the batch about to run needs the RigL gradients of the dormant candidates */

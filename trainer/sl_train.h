@@ -135,13 +135,19 @@ typedef struct {
   double spikes_per_neuron; /* hidden spikes per neuron per sample */
 } sl_stats;
 
-/* The INTERP kernel's basis: taps centres cen[c] (delays 0, g, 2g, ... and the last delay,
- * g = sl_interp_grid(sigma)), at each the Gaussian of width sigma truncated at
- * +-kernel_radius sigma and normalised over the delays it keeps:
- * n_d(c) = n[c][d - lo[c]] for d = lo[c] .. lo[c] + len[c] - 1. */
+/* The INTERP kernel's basis: taps centres, centre c at delay sl_interp_centre(c, grid, taps)
+ * (0, g, 2g, ... and the last delay, g = grid = sl_interp_grid(sigma)), at each the Gaussian
+ * of width sigma truncated at +-kernel_radius sigma and normalised over the delays it keeps:
+ * n_d(c) = n[c][d - lo[c]] for d = lo[c] .. lo[c] + len[c] - 1. wide != 0 when some window
+ * has 8 delays or more; the smoothing then runs on the same weights laid out in blocks of 4
+ * centres, bw[b][d - blo[b]][k] = n_d(4b + k) for blo[b] <= d < bhi[b] (zero outside a
+ * centre's window): sl_basis_blocks, once per sl_model_prepare. */
+#define SL_BASIS_BLOCKS ((SL_TRAIN_MAX_TAPS + 3) / 4)
 typedef struct {
-  int32_t taps, cen[SL_TRAIN_MAX_TAPS], lo[SL_TRAIN_MAX_TAPS], len[SL_TRAIN_MAX_TAPS];
+  int32_t taps, grid, lo[SL_TRAIN_MAX_TAPS], len[SL_TRAIN_MAX_TAPS];
   sl_real n[SL_TRAIN_MAX_TAPS][SL_TRAIN_MAX_TAPS];
+  int32_t wide, blo[SL_BASIS_BLOCKS], bhi[SL_BASIS_BLOCKS];
+  sl_real bw[SL_BASIS_BLOCKS][SL_TRAIN_MAX_TAPS][4];
 } sl_basis;
 
 /* Spacing of the INTERP kernel's centres: ceil(sigma / 2), at least 1. Blending two Gaussians
@@ -152,6 +158,8 @@ static inline int sl_interp_grid(float sigma) {
   const int g = (int)ceilf(sigma * 0.5f);
   return g < 1 ? 1 : g;
 }
+/* the delay of centre c (grid 1: the integer c itself, as the straight-through taps use) */
+static inline int sl_interp_centre(int c, int grid, int taps) { return c * grid < taps - 1 ? c * grid : taps - 1; }
 
 typedef struct sl_model {
   sl_train_cfg cfg;
@@ -239,6 +247,8 @@ void sl_delay_dot(sl_real *out, const sl_real *a, const sl_real *b, int T);
  * smoothed once per sample, Sm[i][c] = sum_d n_d(c) in[i][t - 1 - d] ([n_pre][taps] rows of
  * sl_stride(T)); each synapse is then two unshifted adds of Sm rows and two dots. */
 /* Sm: [n_pre][taps] rows of sl_cstride(T). */
+/* fills the basis's wide flag and 4-centre blocks from taps, lo, len, n */
+void sl_basis_blocks(sl_basis *nb);
 void sl_interp_pre_forward(sl_real *out, sl_real *Sm, const sl_real *in, const int32_t *nnz, const sl_proj *p,
                            const sl_basis *nb, int T);
 void sl_interp_pre_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *Sm, const int32_t *nnz,
