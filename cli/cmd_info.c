@@ -6,7 +6,7 @@
 int sl_cmd_info(int argc, char **argv) {
   if (sl_cli_wants_help(argc, argv)) {
     puts("usage: spikeline info MODEL.slm\n\nValidates the image (every field, CRC, fan-in) and prints its sizes,\n"
-         "populations, synapse count, fill, fan-in, weight range and delay histogram.");
+         "populations, synapse count, fill, fan-in, weight range and delay histogram (overall and per target population).");
     return 0;
   }
   if (argc != 2) {
@@ -44,6 +44,14 @@ int sl_cmd_info(int argc, char **argv) {
   for (uint32_t d = 0; d < n->depth; d++)
     if (st.delay_hist[d]) printf(" %u:%u", d, st.delay_hist[d]);
   printf("\n");
+  if (n->n_pops > 1) /* learned delays differ by projection: one line per target population */
+    for (uint32_t p = 0; p < n->n_pops; p++) {
+      if (!st.per_pop_in[p]) continue;
+      printf("    into %s:", nm.pop[p]);
+      for (uint32_t d = 0; d < n->depth; d++)
+        if (st.pop_delay_hist[p][d]) printf(" %u:%u", d, st.pop_delay_hist[p][d]);
+      printf("\n");
+    }
   sl_net_free(n);
   return 0;
 }

@@ -78,6 +78,10 @@ START_TEST(build_and_run) {
   RUN(&r, fx.dir, "info", fx.model);
   ck_assert_int_eq(r.status, 0);
   ck_assert_ptr_nonnull(strstr(r.out, "inputs 4, neurons 5, populations 2, depth 8, row capacity 4, readouts 2"));
+  /* delay histograms, counted from the table in tests/data/tiny.md */
+  ck_assert_ptr_nonnull(strstr(r.out, "delay histogram: 0:3 1:4 2:1 3:1 4:1 7:1\n"));
+  ck_assert_ptr_nonnull(strstr(r.out, "into hidden: 0:2 1:2 2:1 3:1 7:1\n"));
+  ck_assert_ptr_nonnull(strstr(r.out, "into out: 0:1 1:2 4:1\n"));
 }
 END_TEST
 

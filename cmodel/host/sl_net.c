@@ -201,6 +201,7 @@ void sl_net_compute_stats(const sl_net *n, sl_net_stats *st) {
       for (uint32_t p = 0; p < n->n_pops; p++) {
         if (t < first + n->pop[p].count) {
           st->per_pop_in[p]++;
+          st->pop_delay_hist[p][sl_syn_delay(e)]++;
           break;
         }
         first += n->pop[p].count;

@@ -56,6 +56,7 @@ typedef struct {
   uint32_t fanin_min, fanin_max;
   uint32_t rowfill_max;         /* most valid entries in one row */
   uint32_t delay_hist[SL_MAX_DEPTH];
+  uint32_t pop_delay_hist[SL_MAX_POPS][SL_MAX_DEPTH]; /* the same, per target population */
   int32_t w_min, w_max;
   uint32_t n_readouts;
 } sl_net_stats;
