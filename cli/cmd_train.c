@@ -69,6 +69,7 @@ static int data_option(int argc, char **argv, int *i, data_opts *o) {
 
 static void train_help(void) {
   puts("usage: spikeline train [--config FILE] [--OPTION VALUE ...] [data] [-o DIR] [--resume]\n"
+       "                       [--init RUN/checkpoint.slc]\n"
        "\n"
        "Trains the delay-SNN (inputs -> LIF hidden -> leaky-integrator readouts, delayed synapses)\n"
        "with surrogate-gradient BPTT; delays by DCLS (--delays dcls) and/or structure (--deepr 1);\n"
@@ -81,6 +82,8 @@ static void train_help(void) {
        "       --train-events F.sle --val-events F.sle --test-events F.sle   labelled event files\n"
        "       --synth N [--synth-seed S]   synthetic corpus, N samples per class (the default)\n"
        "run:   -o DIR   --resume (continue DIR/checkpoint.slc exactly)   --threads N\n"
+       "       --init CKPT   start from the best snapshot of another run's checkpoint (weights,\n"
+       "                     delays, structure; same network shape), with this run's schedule\n"
        "       --progress / --no-progress   --quiet   --no-plot   --print-config\n"
        "config file lines are 'option = value' with the option names below.\n\noptions:");
   sl_train_cfg_help(stdout);
@@ -110,6 +113,7 @@ int sl_cmd_train(int argc, char **argv) {
     const char *v = argv[++i];
     if (!strcmp(a, "-o") || !strcmp(a, "--out")) ro.out_dir = v;
     else if (!strcmp(a, "--threads")) ro.threads = atoi(v);
+    else if (!strcmp(a, "--init")) ro.init = v;
     else if (!strcmp(a, "--config")) {
       if (sl_train_cfg_load(&cfg, v, &err)) { sl_cli_error("train", "%s", err.msg); return 2; }
     } else if (!strncmp(a, "--", 2)) {

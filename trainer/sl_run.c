@@ -119,11 +119,34 @@ static void write_plot(const char *dir, const char *csv) {
   }
 }
 
+sl_status sl_model_init_from(sl_model *m, const char *path, sl_err *err) {
+  sl_model src;
+  sl_status st = sl_ckpt_load(&src, path, 1, err);
+  if (st) return st;
+  const sl_train_cfg *a = &src.cfg, *b = &m->cfg;
+  const char *why = NULL;
+  if (a->n_in != b->n_in || a->n_hid != b->n_hid || a->n_layers != b->n_layers || a->n_out != b->n_out)
+    why = "network sizes differ (inputs, hidden, layers, classes)";
+  else if (a->taps != b->taps) why = "delay range (taps) differs";
+  else if (a->deepr != b->deepr || a->sparsity != b->sparsity || a->n_cand != b->n_cand || a->row_cap != b->row_cap)
+    why = "connectivity differs (deepr, sparsity, candidates, row-cap)";
+  else if (b->deepr && (a->seed != b->seed || a->dale != b->dale)) why = "structure learning needs the same seed and dale";
+  else if (src.n_params != m->n_params) why = "parameter counts differ";
+  if (why) {
+    sl_model_free(&src);
+    return sl_err_set(err, SL_ERR_ARG, "%s: cannot start this run from it: %s", path, why);
+  }
+  memcpy(m->params_mem, src.best_mem, m->n_params * sizeof(sl_real));
+  for (int p = 0; p < m->n_proj; p++) memcpy(m->proj[p].active, src.proj[p].best_active, (size_t)m->proj[p].n_syn);
+  sl_model_free(&src);
+  sl_model_snapshot(m);
+  return SL_OK;
+}
+
 sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_run_opts *o, sl_run_result *res,
                        sl_err *err) {
   char ckpt[1100], csv[1100], model[1100], summary[1100];
   memset(res, 0, sizeof *res);
-  mkdir_p(o->out_dir);
   snprintf(ckpt, sizeof ckpt, "%s/checkpoint.slc", o->out_dir);
   snprintf(csv, sizeof csv, "%s/metrics.csv", o->out_dir);
   snprintf(model, sizeof model, "%s/model.slm", o->out_dir);
@@ -141,7 +164,11 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
     resumed = 1;
   } else if ((st = sl_model_init(&m, cfg, o->threads, err))) {
     return st;
+  } else if (o->init && (st = sl_model_init_from(&m, o->init, err))) {
+    sl_model_free(&m);
+    return st;
   }
+  mkdir_p(o->out_dir); /* only once the run can start: a refused one leaves nothing behind */
   const sl_train_cfg *c = &m.cfg;
   int32_t ntr, nva, nte;
   int32_t *tr = sl_data_split(d, SL_SPLIT_TRAIN, &ntr), *va = sl_data_split(d, SL_SPLIT_VAL, &nva),

@@ -14,6 +14,7 @@ extern "C" {
 typedef struct {
   const char *out_dir;  /* checkpoint.slc, metrics.csv, curves.png, model.slm, summary.txt */
   int resume;           /* continue from out_dir/checkpoint.slc if it exists */
+  const char *init;     /* NULL, or a checkpoint whose best snapshot starts a new run */
   int threads;          /* 0 = OpenMP default */
   int progress;         /* 1 = progress bar on stderr, 0 = none, -1 = if stderr is a terminal */
   int quiet;            /* no per-epoch lines */
@@ -28,6 +29,12 @@ typedef struct {
   int32_t best_epoch, epochs_run;
   long peak_rss_kb;
 } sl_run_result;
+
+/* Start m (just initialised) from the best snapshot of checkpoint `path`: weights, delay
+ * positions and structure; optimiser state and schedules are m's own. The network's shape
+ * must be the same; structure-learning runs must also share the seed and sign rule (the
+ * signs are drawn from them). */
+sl_status sl_model_init_from(sl_model *m, const char *path, sl_err *err);
 
 sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_run_opts *o, sl_run_result *res,
                        sl_err *err);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # resume.sh CLI TMPDIR — kill -9 a training run in the middle of an epoch, continue it with
 # --resume, and require the same final checkpoint and model image, byte for byte, as an
-# uninterrupted run with the same seed and thread count.
+# uninterrupted run with the same seed and thread count. Then --init: a refused start (other
+# shape, missing file) exits non-zero with one line naming the file and leaves no output.
 set -euo pipefail
 cli=$1
 dir=$2/trainer-resume
@@ -29,3 +30,18 @@ cmp "$dir/a/model.slm" "$dir/b/model.slm"
 # the metrics (all but the wall-time column) are the same too
 diff <(cut -d, -f1-12 "$dir/a/metrics.csv") <(cut -d, -f1-12 "$dir/b/metrics.csv")
 echo "resume.sh: interrupted + resumed run == uninterrupted run (checkpoint, image, metrics)"
+
+refuse() { # expected message part, then train arguments
+  local want=$1; shift
+  rm -rf "$dir/c"
+  if "$cli" train "${args[@]}" -o "$dir/c" "$@" > /dev/null 2> "$dir/err"; then
+    echo "resume.sh: --init should have been refused: $*" >&2; exit 1
+  fi
+  grep -q "$want" "$dir/err" || { echo "resume.sh: message lacks '$want':" >&2; cat "$dir/err" >&2; exit 1; }
+  [ "$(wc -l < "$dir/err")" -eq 1 ] || { echo "resume.sh: more than one line of error" >&2; exit 1; }
+  [ ! -e "$dir/c" ] || { echo "resume.sh: a refused run left $dir/c behind" >&2; exit 1; }
+}
+refuse "a/checkpoint.slc: cannot start this run from it: network sizes differ" --init "$dir/a/checkpoint.slc" --hidden 32
+refuse "missing.slc" --init "$dir/missing.slc"
+"$cli" train "${args[@]}" --epochs 1 --qat-epochs 0 -o "$dir/c" --init "$dir/a/checkpoint.slc" > /dev/null
+echo "resume.sh: --init refusals name the file and leave nothing; an accepted one runs"

@@ -1,6 +1,7 @@
 /* test_trainer_run.c — the trainer end to end: export onto the integer core agrees with the
  * quantised float network; a tiny run reaches a stated deployed accuracy; the same seed and
- * thread count give a byte-identical checkpoint; DEEP R keeps its budget and row capacity. */
+ * thread count give a byte-identical checkpoint; DEEP R keeps its budget and row capacity;
+ * --init starts a run at another run's snapshot. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,60 @@ START_TEST(deepr_keeps_budget_and_rows) {
 }
 END_TEST
 
+/* --init: a new run (other seed, fixed delays) starts at the source's best snapshot exactly,
+ * evaluates the same, and a run of another shape is refused with the reason. */
+START_TEST(init_from_starts_at_snapshot) {
+  uint8_t *a;
+  size_t la;
+  run_into("trainer-init-src", 5, 0, &a, &la);
+  free(a);
+  char ck[600];
+  snprintf(ck, sizeof ck, "%s/trainer-init-src/checkpoint.slc", tmpdir());
+  sl_model src, m;
+  sl_err err;
+  ck_assert(sl_ckpt_load(&src, ck, 1, &err) == SL_OK);
+  sl_train_cfg c;
+  tiny_cfg(&c);
+  c.seed = 9;
+  c.delay_mode = SL_DELAY_FIXED;
+  ck_assert(sl_model_init(&m, &c, 1, &err) == SL_OK);
+  ck_assert_msg(memcmp(m.params_mem, src.best_mem, m.n_params * sizeof(sl_real)) != 0, "seeds 5 and 9 start equal");
+  ck_assert_msg(sl_model_init_from(&m, ck, &err) == SL_OK, "%s", err.msg);
+  ck_assert_msg(memcmp(m.params_mem, src.best_mem, m.n_params * sizeof(sl_real)) == 0, "weights, delays not copied");
+  ck_assert_msg(memcmp(m.best_mem, src.best_mem, m.n_params * sizeof(sl_real)) == 0, "snapshot not taken");
+  sl_dataset d;
+  ck_assert(sl_data_synth(&d, 8, 20, 40, 80, c.in_scale, 7, &err) == SL_OK);
+  int32_t n;
+  int32_t *te = sl_data_split(&d, SL_SPLIT_TEST, &n);
+  sl_model_restore(&src);
+  sl_model_prepare(&src, 0, 0);
+  sl_model_prepare(&m, 0, 0);
+  m.phase = src.phase; /* the source ended in fine-tuning, whose loss adds the membrane term */
+  sl_stats s1, s2;
+  sl_model_eval(&src, &d, te, n, &s1);
+  sl_model_eval(&m, &d, te, n, &s2);
+  ck_assert_int_eq(s1.correct, s2.correct);
+  ck_assert_msg(s1.loss == s2.loss, "loss %g vs %g", s1.loss, s2.loss);
+  sl_model_free(&m);
+  /* other shapes: refused, naming the checkpoint and the reason */
+  c.n_hid = 32;
+  ck_assert(sl_model_init(&m, &c, 1, &err) == SL_OK);
+  ck_assert(sl_model_init_from(&m, ck, &err) == SL_ERR_ARG);
+  ck_assert_ptr_nonnull(strstr(err.msg, "trainer-init-src/checkpoint.slc"));
+  ck_assert_ptr_nonnull(strstr(err.msg, "network sizes differ"));
+  sl_model_free(&m);
+  c.n_hid = 64;
+  c.taps = 20;
+  ck_assert(sl_model_init(&m, &c, 1, &err) == SL_OK);
+  ck_assert(sl_model_init_from(&m, ck, &err) == SL_ERR_ARG);
+  ck_assert_ptr_nonnull(strstr(err.msg, "taps"));
+  sl_model_free(&m);
+  free(te);
+  sl_data_free(&d);
+  sl_model_free(&src);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("trainer_run");
   TCase *tc = tcase_create("run");
@@ -213,6 +268,7 @@ int main(void) {
   tcase_add_test(tc, same_seed_same_checkpoint);
   tcase_add_test(tc, same_seed_same_checkpoint_interp);
   tcase_add_test(tc, deepr_keeps_budget_and_rows);
+  tcase_add_test(tc, init_from_starts_at_snapshot);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
