@@ -157,6 +157,21 @@ static void print_per_speaker(const sl_dataset *d, const int32_t *idx, int32_t n
         if (d->speaker[idx[i]] == spk && (d->label[idx[i]] >= 10) == lang) sub[k++] = idx[i];
       if (k) printf("%7d  %-8s  %7d  %7.2f%%\n", spk, lang ? "german" : "english", k, 100 * f(ctx, d, sub, k));
     }
+  /* the same samples in two groups: speakers with training samples (new utterances of voices
+   * training heard) and speakers without (unseen voices) */
+  uint8_t *heard = calloc((size_t)max_spk + 2, 1);
+  if (heard) {
+    for (int32_t i = 0; i < d->n; i++)
+      if (d->split[i] == SL_SPLIT_TRAIN && d->speaker[i] >= 0 && d->speaker[i] <= max_spk) heard[d->speaker[i]] = 1;
+    for (int g = 1; g >= 0; g--) {
+      int32_t k = 0;
+      for (int32_t i = 0; i < n; i++)
+        if (d->speaker[idx[i]] >= 0 && heard[d->speaker[idx[i]]] == g) sub[k++] = idx[i];
+      if (k) printf("%-26s  %7d  %7.2f%%\n", g ? "speakers heard in training" : "speakers not in training", k,
+                    100 * f(ctx, d, sub, k));
+    }
+    free(heard);
+  }
   free(sub);
 }
 
@@ -188,7 +203,8 @@ int sl_cmd_eval(int argc, char **argv) {
            "MODEL.slm (an exported image): the bit-accurate C model, hardware decision rule.\n"
            "data: as for train (--test-events F.sle, or --synth N --synth-seed S); the split\n"
            "defaults to test. Prints accuracy and mean loss; --per-speaker adds a table of the\n"
-           "accuracy per speaker and language (feature caches of an HD-layout corpus).\n"
+           "accuracy per speaker and language (feature caches of an HD-layout corpus), then\n"
+           "the accuracy over speakers heard in training and over speakers not in training.\n"
            "--rule (checkpoints only): the decision counted — hardware (argmax of the summed\n"
            "readout membrane, default), softmax (the reference method's argmax of the summed\n"
            "per-step softmax) or vote (the class leading the most steps).");

@@ -1,7 +1,8 @@
 /* test_fe_corpus.c — the synthesised `ci` corpus (made by the corpus_ci fixture): its split
  * lists follow the HD rule and name only existing files, speakers 4 and 5 stay out of
  * training, every file is 48 kHz 16-bit mono FLAC, the loader and front end read it, and
- * `spikeline features` / `spikeline events` turn it into a cache and a valid event file. */
+ * `spikeline features` / `spikeline events` turn it into a cache and a valid event file, and
+ * `spikeline eval --per-speaker` groups its test speakers by whether training heard them. */
 #include <check.h>
 #include <dirent.h>
 #include <math.h>
@@ -178,6 +179,43 @@ START_TEST(cli_cache_and_events) {
 }
 END_TEST
 
+/* `spikeline eval --per-speaker` on a model trained briefly on that cache: the group of
+ * speakers not in training holds exactly the test files of speakers 4 and 5 (counted from
+ * test_filenames.txt), the other group the rest, and the two groups' accuracies add up to
+ * the overall one. Runs after cli_cache_and_events, which writes the cache. */
+START_TEST(per_speaker_groups) {
+  char cache[600], run[600], cmd[2048], out[600], line[256];
+  snprintf(cache, sizeof cache, "%s/ci.slf", tmpdir);
+  snprintf(run, sizeof run, "%s/ci-train", tmpdir);
+  snprintf(out, sizeof out, "%s/ci-eval.txt", tmpdir);
+  snprintf(cmd, sizeof cmd, "'%s' train --features '%s' --hidden 16 --epochs 1 --qat-epochs 0 --threads 2 "
+           "--no-progress --quiet --no-plot -o '%s' > /dev/null", SL_CLI, cache, run);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "'%s' eval '%s/model.slm' --features '%s' --per-speaker > '%s'", SL_CLI, run, cache, out);
+  ck_assert_int_eq(system(cmd), 0);
+  list test = read_list("test_filenames.txt");
+  int unseen = 0;
+  for (int i = 0; i < test.n; i++) unseen += speaker_of(test.name[i]) == 4 || speaker_of(test.name[i]) == 5;
+  FILE *f = fopen(out, "r");
+  ck_assert_ptr_nonnull(f);
+  double all = -1, acc_h = -1, acc_u = -1;
+  int n_all = -1, n_h = -1, n_u = -1;
+  while (fgets(line, sizeof line, f)) {
+    const char *a = strstr(line, "accuracy ");
+    if (a && n_all < 0) sscanf(a, "accuracy %lf%% on %d", &all, &n_all);
+    if (!strncmp(line, "speakers heard in training", 26)) sscanf(line + 26, "%d %lf", &n_h, &acc_h);
+    if (!strncmp(line, "speakers not in training", 24)) sscanf(line + 24, "%d %lf", &n_u, &acc_u);
+  }
+  fclose(f);
+  ck_assert_int_eq(n_all, test.n);
+  ck_assert_int_eq(n_u, unseen);
+  ck_assert_int_eq(n_h, test.n - unseen);
+  ck_assert_msg(fabs((n_h * acc_h + n_u * acc_u) / n_all - all) < 0.02, "groups %.2f / %.2f vs all %.2f", acc_h,
+                acc_u, all);
+  free(test.name);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -187,6 +225,7 @@ int main(void) {
   tcase_add_test(tc, split_rule);
   tcase_add_test(tc, files_and_features);
   tcase_add_test(tc, cli_cache_and_events);
+  tcase_add_test(tc, per_speaker_groups);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);
