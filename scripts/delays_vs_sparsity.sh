@@ -41,15 +41,20 @@ progress() {
   printf '\r[%d/%d runs] %dm%02ds elapsed, ETA %dm%02ds   ' "$done_n" "$total" $((el / 60)) $((el % 60)) \
     $((eta / 60)) $((eta % 60)) >&2
 }
-running=0
+running=0 failed=0
+reap() { # one finished run; a failed one is counted, the others go on
+  wait -n || failed=$((failed + 1))
+  running=$((running - 1)); done_n=$((done_n + 1)); progress
+}
 for j in "${jobs_list[@]}"; do
   # shellcheck disable=SC2086
   run_one $j &
   running=$((running + 1))
-  if [ "$running" -ge 2 ]; then wait -n; running=$((running - 1)); done_n=$((done_n + 1)); progress; fi
+  [ "$running" -lt 2 ] || reap
 done
-while [ "$running" -gt 0 ]; do wait -n; running=$((running - 1)); done_n=$((done_n + 1)); progress; done
+while [ "$running" -gt 0 ]; do reap; done
 echo >&2
+[ "$failed" -eq 0 ] || { echo "delays_vs_sparsity.sh: $failed runs failed; no table" >&2; exit 1; }
 
 csv="$out/delays-sparsity.csv"
 {
