@@ -3,6 +3,7 @@
  * All activations of one sample are neuron-major [n][T]: a synapse with an integer delay is
  * then one contiguous axpy over time, which the compiler vectorises. */
 #include <math.h>
+#include <string.h>
 #include "sl_train.h"
 
 #define SL_PI 3.14159265358979323846
@@ -243,6 +244,19 @@ void sl_delay_backward_taps(sl_real *gtap, const sl_real *gout, const sl_real *i
  * zeros of N outside a centre's window add exact zeros, so the result is bit-identical to
  * the narrow path. Returns 0 (nothing done) when the kernel is narrow or vectors are off. */
 void sl_basis_blocks(sl_basis *nb) {
+  /* whole windows: as wide on both sides as the widest half-window of any centre */
+  int half = 0;
+  for (int c = 0; c < nb->taps; c++) {
+    const int cc = sl_interp_centre(c, nb->grid, nb->taps_range);
+    half = cc - nb->lo[c] > half ? cc - nb->lo[c] : half;
+  }
+  nb->reg0 = 0, nb->reg1 = -1;
+  for (int c = 0; c < nb->taps; c++) {
+    const int cc = sl_interp_centre(c, nb->grid, nb->taps_range);
+    if (nb->lo[c] != cc - half || nb->len[c] != 2 * half + 1) continue;
+    if (nb->reg1 < nb->reg0) nb->reg0 = c;
+    nb->reg1 = c;
+  }
   nb->wide = 0;
   for (int c = 0; c < nb->taps; c++) nb->wide |= nb->len[c] >= 8;
   for (int b = 0; 4 * b < nb->taps; b++) {
@@ -262,10 +276,12 @@ void sl_basis_blocks(sl_basis *nb) {
   }
 }
 
-static int smooth_wide(sl_real *out, int ostride, const sl_real *x, int dir, const sl_basis *nb, int Tr) {
+static int smooth_wide(sl_real *out, int ostride, const sl_real *x, int dir, const sl_basis *nb, int Tr,
+                       uint32_t need) {
 #if defined(SL_VEC)
   if (!nb->wide) return 0;
   for (int c0 = 0; c0 < nb->taps; c0 += 4) {
+    if (!(need >> c0 & 15)) continue; /* blocks of 4 centres with one needed */
     const int nc = nb->taps - c0 < 4 ? nb->taps - c0 : 4, dlo = nb->blo[c0 / 4], dhi = nb->bhi[c0 / 4];
     for (int u0 = 0; u0 < Tr; u0 += 16) {
       const sl_v8 z = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -288,23 +304,60 @@ static int smooth_wide(sl_real *out, int ostride, const sl_real *x, int dir, con
   }
   return 1;
 #else
-  (void)out, (void)ostride, (void)x, (void)dir, (void)nb, (void)Tr;
+  (void)out, (void)ostride, (void)x, (void)dir, (void)nb, (void)Tr, (void)need;
   return 0;
 #endif
 }
 
-/* Sm[i][c][u] = sum_d n_d(c) x_i[u - 1 - d] for u < Tr (the smoothed, shifted rows) */
-static void smooth_rows(sl_real *Sm, const sl_real *x, const sl_basis *nb, int S, int Tr) {
+/* out[c][u] = sum_d n_d(c) x[u + dir (1 + d)] for one centre, u < Tr */
+static void smooth_centre(sl_real *out, const sl_real *x, int dir, const sl_basis *nb, int c, int Tr) {
   const sl_real *xs[SL_TRAIN_MAX_TAPS];
   sl_real a[SL_TRAIN_MAX_TAPS];
-  if (smooth_wide(Sm, S, x, -1, nb, Tr)) return;
-  for (int c = 0; c < nb->taps; c++) {
-    for (int j = 0; j < nb->len[c]; j++) {
-      xs[j] = x - 1 - nb->lo[c] - j;
-      a[j] = nb->n[c][j];
-    }
-    column_set(Sm + (size_t)c * S, xs, a, nb->len[c], Tr);
+  for (int j = 0; j < nb->len[c]; j++) {
+    xs[j] = x + dir * (1 + nb->lo[c] + j);
+    a[j] = nb->n[c][j];
   }
+  column_set(out, xs, a, nb->len[c], Tr);
+}
+
+/* out[c][u] = sum_d n_d(c) x[u + dir (1 + d)] for u < Tr and the centres in used (bit c).
+ * Centres with whole windows (reg0 .. reg1) apply one kernel at different shifts: with
+ * dir = -1, row c at u equals row reg0 at u - s (s = the centres' distance) where that is
+ * >= 0 and row reg1 at u + (distance to reg1) before, so only the two end rows of the run
+ * are computed and the inner ones copied, values bit-identical to computing them (the
+ * same terms in the same order); dir = +1 mirrored. The truncated centres near the ends
+ * of the delay range are computed one by one. */
+static void smooth(sl_real *out, int ostride, const sl_real *x, int dir, const sl_basis *nb, int Tr, uint32_t used) {
+  const int r0 = nb->reg0, r1 = nb->reg1, R = nb->taps_range;
+  const int c0 = sl_interp_centre(r0, nb->grid, R), c1 = sl_interp_centre(r1, nb->grid, R);
+  const int share = r1 - r0 >= 2 && c1 - c0 <= Tr;
+  uint32_t need = used; /* the centres computed: all used ones, or the run's ends and outside */
+  if (share) {
+    need &= ~(((1u << (r1 - r0 - 1)) - 1) << (r0 + 1));
+    need |= 1u << r0 | 1u << r1;
+  }
+  if (!smooth_wide(out, ostride, x, dir, nb, Tr, need))
+    for (int c = 0; c < nb->taps; c++)
+      if (need >> c & 1) smooth_centre(out + (size_t)c * ostride, x, dir, nb, c, Tr);
+  if (!share) return;
+  const sl_real *a = out + (size_t)r0 * ostride, *b = out + (size_t)r1 * ostride;
+  for (int c = r0 + 1; c < r1; c++) {
+    if (!(used >> c & 1)) continue;
+    const int cc = sl_interp_centre(c, nb->grid, R), s = cc - c0, t = c1 - cc;
+    sl_real *o = out + (size_t)c * ostride;
+    if (dir < 0) {
+      memcpy(o + s, a, (size_t)(Tr - s) * sizeof *o);
+      memcpy(o, b + t, (size_t)s * sizeof *o);
+    } else {
+      memcpy(o, a + s, (size_t)(Tr - s) * sizeof *o);
+      memcpy(o + Tr - s, b + Tr - s - t, (size_t)s * sizeof *o);
+    }
+  }
+}
+
+/* Sm[i][c][u] = sum_d n_d(c) x_i[u - 1 - d] for u < Tr (the smoothed, shifted rows) */
+static void smooth_rows(sl_real *Sm, const sl_real *x, const sl_basis *nb, int S, int Tr) {
+  smooth(Sm, S, x, -1, nb, Tr, ~0u);
 }
 
 /* The pre side walks the presynaptic rows in blocks of IB (their smoothed rows, IB * taps *
@@ -429,15 +482,7 @@ void sl_interp_post_backward(sl_real *gtap, sl_real *gin, sl_real *zc, const sl_
     const uint32_t used = centres_of(p, o);
     const sl_real *go = gout + (size_t)o * S;
     sl_real *G = zc + (size_t)o * K * C;
-    if (!smooth_wide(G, C, go, 1, nb, Tr))
-      for (int c = 0; c < K; c++) {
-        if (!(used >> c & 1)) continue;
-        for (int j = 0; j < nb->len[c]; j++) {
-          xs[j] = go + 1 + nb->lo[c] + j;
-          a[j] = nb->n[c][j];
-        }
-        column_set(G + (size_t)c * C, xs, a, nb->len[c], Tr);
-      }
+    smooth(G, C, go, 1, nb, Tr, used);
     for (int k = p->ct_start[o]; k < p->ct_start[o + 1]; k++) {
       const int i = p->ct_pre[k];
       const int ne = nnz ? nnz[i] : T;

@@ -671,6 +671,7 @@ void sl_model_prepare(sl_model *m, float sigma, int quant) {
     nb->grid = sl_interp_grid(sigma);
     nb->taps = (c->taps - 2) / nb->grid + 2; /* 0, g, ... below the last delay, then the last */
     if (c->taps < 2) nb->taps = 1;
+    nb->taps_range = c->taps;
     const double R = c->kernel_radius * sigma, s2 = (double)sigma * sigma;
     for (int k = 0; k < nb->taps; k++) {
       const int cc = sl_interp_centre(k, nb->grid, c->taps);

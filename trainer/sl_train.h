@@ -141,13 +141,18 @@ typedef struct {
  * n_d(c) = n[c][d - lo[c]] for d = lo[c] .. lo[c] + len[c] - 1. wide != 0 when some window
  * has 8 delays or more; the smoothing then runs on the same weights laid out in blocks of 4
  * centres, bw[b][d - blo[b]][k] = n_d(4b + k) for blo[b] <= d < bhi[b] (zero outside a
- * centre's window): sl_basis_blocks, once per sl_model_prepare. */
+ * centre's window): sl_basis_blocks, once per sl_model_prepare, which also finds the run of
+ * centres with whole windows (reg0, reg1). */
 #define SL_BASIS_BLOCKS ((SL_TRAIN_MAX_TAPS + 3) / 4)
 typedef struct {
   int32_t taps, grid, lo[SL_TRAIN_MAX_TAPS], len[SL_TRAIN_MAX_TAPS];
+  int32_t taps_range;      /* the delay range 0 .. taps_range - 1 the centres span */
   sl_real n[SL_TRAIN_MAX_TAPS][SL_TRAIN_MAX_TAPS];
   int32_t wide, blo[SL_BASIS_BLOCKS], bhi[SL_BASIS_BLOCKS];
   sl_real bw[SL_BASIS_BLOCKS][SL_TRAIN_MAX_TAPS][4];
+  /* centres reg0 .. reg1 have whole (untruncated) windows, hence the same weights: their
+   * smoothed rows are shifts of one another (reg1 < reg0 + 2: no such run) */
+  int32_t reg0, reg1;
 } sl_basis;
 
 /* Spacing of the INTERP kernel's centres: ceil(sigma / 2), at least 1. Blending two Gaussians

@@ -3,7 +3,8 @@
  * (payloads, labels, dropout masks), then the C results: readout membranes, loss and every
  * gradient. Usage: sl_twin_dump OUT.txt {int|dcls|interp|membrane|wide} (interp: the DCLS
  * kernel interpolated between integer-centred Gaussians, positions kept off the integers;
- * wide: the same at a sigma wide enough for the blocked smoothing, 80 steps). Built twice:
+ * wide: the same at a sigma wide enough for the blocked smoothing, 80 steps; runs: delays
+ * 0-31 at sigma 2, where the centres with whole windows share one smoothed row). Built twice:
  * in double (the exact comparison) and in float with the vectorised kernels (sl_twin_dump_f32,
  * compared to float rounding). */
 #include <math.h>
@@ -27,11 +28,11 @@ static void ivec(FILE *f, const char *name, const int32_t *v, size_t n) {
 
 int main(int argc, char **argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: sl_twin_dump OUT.txt int|dcls|interp|membrane|wide\n");
+    fprintf(stderr, "usage: sl_twin_dump OUT.txt int|dcls|interp|membrane|wide|runs\n");
     return 2;
   }
-  const int wide = !strcmp(argv[2], "wide");
-  const int interp = wide || !strcmp(argv[2], "interp");
+  const int wide = !strcmp(argv[2], "wide"), runs = !strcmp(argv[2], "runs");
+  const int interp = wide || runs || !strcmp(argv[2], "interp");
   const int dcls = interp || !strcmp(argv[2], "dcls");
   const int membrane = !strcmp(argv[2], "membrane"); /* the fine-tuning loss, integer delays */
   sl_train_cfg c;
@@ -42,8 +43,9 @@ int main(int argc, char **argv) {
   c.dcls_kernel = interp ? SL_KERNEL_INTERP : SL_KERNEL_GAUSS;
   if (interp) c.kernel_radius = 2; /* truncation inside the range */
   if (wide) c.steps = 80, c.taps = 12, c.kernel_radius = 3; /* every centre's window >= 8 taps */
+  if (runs) c.steps = 80, c.taps = 32, c.kernel_radius = 3; /* centres 6..25 have whole windows */
   if (membrane) c.qat_membrane = 1.5f, c.qat_readout_only = 0; /* all gradients are compared */
-  const float sigma = wide ? 5.0f : dcls ? 1.1f : 0.0f;
+  const float sigma = wide ? 5.0f : runs ? 2.0f : dcls ? 1.1f : 0.0f;
   sl_dataset d;
   sl_err err;
   if (sl_data_synth(&d, 1, c.n_out, c.n_in, c.steps, c.in_scale, 3, &err)) return 1;
