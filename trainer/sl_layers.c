@@ -355,11 +355,6 @@ static void smooth(sl_real *out, int ostride, const sl_real *x, int dir, const s
   }
 }
 
-/* Sm[i][c][u] = sum_d n_d(c) x_i[u - 1 - d] for u < Tr (the smoothed, shifted rows) */
-static void smooth_rows(sl_real *Sm, const sl_real *x, const sl_basis *nb, int S, int Tr) {
-  smooth(Sm, S, x, -1, nb, Tr, ~0u);
-}
-
 /* The pre side walks the presynaptic rows in blocks of IB (their smoothed rows, IB * taps *
  * sl_cstride(T) reals, stay in L1 while every column takes its taps from them); cur[o] is
  * column o's position in its tap list, which is in presynaptic order. */
@@ -370,7 +365,8 @@ void sl_interp_pre_forward(sl_real *out, sl_real *Sm, const sl_real *in, const i
   // here and in the backward, their Sm rows are not computed
   const int S = sl_stride(T), C = sl_cstride(T), Tr = sl_round8(T), K = nb->taps;
   for (int i = 0; i < p->n_pre; i++)
-    if (!nnz || nnz[i]) smooth_rows(Sm + (size_t)i * K * C, in + (size_t)i * S, nb, C, Tr);
+    if (!nnz || nnz[i]) /* Sm[i][c][u] = sum_d n_d(c) x_i[u - 1 - d], every centre */
+      smooth(Sm + (size_t)i * K * C, C, in + (size_t)i * S, -1, nb, Tr, ~0u);
   const sl_real *xs[4096];
   sl_real a[4096];
   int32_t cur[1024];
