@@ -82,6 +82,27 @@ SPEAKERS = [
 ]
 
 
+# --test-voices espeak-b / espeak-c: two more pairs of espeak voices that no training
+# speaker (and no other pair) uses — accent x variant pairs and variants of their own — so a
+# network trained on the default corpus can be tested on four more unseen voices.
+ALT_TEST_VOICES = {
+    "espeak-b": (
+        dict(gender="male", age=36, height=177, engine="espeak", base="en-gb-scotland", de="de", variant="m8", pitch=48, speed=155, formant=0.97, semis=-0.5),
+        dict(gender="female", age=40, height=167, engine="espeak", base="en-gb-x-gbcwmd", de="de", variant="linda", pitch=64, speed=166, formant=1.06, semis=1.5),
+    ),
+    "espeak-c": (
+        dict(gender="male", age=47, height=180, engine="espeak", base="en-gb-x-gbcwmd", de="de", variant="klatt", pitch=40, speed=163, formant=0.95, semis=-1.0),
+        dict(gender="female", age=28, height=162, engine="espeak", base="en-gb-scotland", de="de", variant="belinda", pitch=68, speed=170, formant=1.09, semis=2.5),
+    ),
+}
+
+
+def use_alt_test_voices(name):
+    """--test-voices espeak-b|espeak-c: speakers 4 and 5 get another pair of unseen voices."""
+    for spk, v in zip(TEST_SPEAKERS, ALT_TEST_VOICES[name]):
+        SPEAKERS[spk] = dict(id=spk, **v)
+
+
 def use_engine_test_voices():
     """--test-voices engines: speakers 4 and 5 take the voices of 16 and 17 (flite rms,
     festival ked_diphone) and give them theirs: the test voices are then recorded voices of
@@ -314,6 +335,22 @@ class Progress:
               f"  {el:.1f} s elapsed, ETA {eta:.0f} s", file=sys.stderr, flush=True)
 
 
+def unseen_voice_problems():
+    """Why a test speaker's voice is not unseen: a training speaker with the same engine
+    voice (and, for espeak, the same variant) — [] when both test voices are new."""
+    train = [s for s in SPEAKERS if s["id"] not in TEST_SPEAKERS]
+    bad = []
+    for t in (SPEAKERS[i] for i in TEST_SPEAKERS):
+        for s in train:
+            if s["engine"] != t["engine"]:
+                continue
+            if t["engine"] != "espeak" and s["base"] == t["base"]:
+                bad.append(f"test speaker {t['id']} has the voice {t['base']} of training speaker {s['id']}")
+            if t["engine"] == "espeak" and s["variant"] == t["variant"]:
+                bad.append(f"test speaker {t['id']} has the espeak variant {t['variant']} of training speaker {s['id']}")
+    return bad
+
+
 def check_tools():
     missing = [t for t in ("espeak-ng", "flite", "festival", "sox") if shutil.which(t) is None]
     if missing:
@@ -324,20 +361,35 @@ def main():
     ap = argparse.ArgumentParser(description="Synthesise a spoken-digit corpus in the Heidelberg Digits layout.")
     ap.add_argument("--size", choices=sorted(SIZES), default="default",
                     help="ci (960 files), default (4,080) or full (10,320)")
-    ap.add_argument("--out", required=True, help="output directory (created; re-running resumes)")
+    ap.add_argument("--out", help="output directory (created; re-running resumes); required unless --check-voices")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers")
     ap.add_argument("--keep-raw", action="store_true", help="keep the per-word engine output in OUT/.work")
     ap.add_argument("--replace", action="store_true",
                     help="delete an existing corpus of another size, seed or generator version in OUT")
-    ap.add_argument("--test-voices", choices=("espeak", "engines"), default="espeak",
+    ap.add_argument("--test-voices", choices=("espeak", "engines", *sorted(ALT_TEST_VOICES)), default="espeak",
                     help="voices of test speakers 4 and 5: an unseen espeak accent and variant "
-                         "(default) or the unseen recorded voices flite rms and festival ked_diphone")
+                         "(default), the unseen recorded voices flite rms and festival ked_diphone "
+                         "(engines), or two more pairs of unseen espeak voices (espeak-b, espeak-c)")
+    ap.add_argument("--check-voices", action="store_true",
+                    help="only check that the test speakers' voices are unseen in training, print them, exit")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     a = ap.parse_args()
-    check_tools()
     if a.test_voices == "engines":
         use_engine_test_voices()
+    elif a.test_voices in ALT_TEST_VOICES:
+        use_alt_test_voices(a.test_voices)
+    bad = unseen_voice_problems()
+    if bad:
+        sys.exit(f"synth_corpus: --test-voices {a.test_voices}: " + "; ".join(bad))
+    if a.check_voices:
+        for i in TEST_SPEAKERS:
+            v = SPEAKERS[i]
+            print(f"test speaker {i}: {v['engine']} {v['base']}" + (f"+{v['variant']}" if v.get("variant") else ""))
+        return
+    if not a.out:
+        ap.error("the following arguments are required: --out")
+    check_tools()
 
     trials = SIZES[a.size]
     n_variants = min(6, max(2, (trials + 1) // 2))
