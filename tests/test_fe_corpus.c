@@ -216,6 +216,81 @@ START_TEST(per_speaker_groups) {
 }
 END_TEST
 
+/* "speakers heard in training N ACC%" of `spikeline eval MODEL --features CACHE --split SPLIT
+ * --per-speaker` (the group line named by GROUP), into *n and *acc */
+static void eval_group(const char *model, const char *cache, const char *split, const char *group, int *n,
+                       double *acc) {
+  char cmd[2048], out[600], line[256];
+  snprintf(out, sizeof out, "%s/ci-eval-%s.txt", tmpdir, split);
+  snprintf(cmd, sizeof cmd, "'%s' eval '%s' --features '%s' --split %s --per-speaker > '%s'", SL_CLI, model,
+           cache, split, out);
+  ck_assert_int_eq(system(cmd), 0);
+  FILE *f = fopen(out, "r");
+  ck_assert_ptr_nonnull(f);
+  *n = -1;
+  const size_t len = strlen(group);
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, group, len)) sscanf(line + len, "%d %lf", n, acc);
+  fclose(f);
+  ck_assert_msg(*n >= 0, "no '%s' line in %s", group, out);
+}
+
+/* scripts/eval_voices.sh on the model of per_speaker_groups, the ci cache as both the "seen"
+ * and the "unseen" corpus: its seen figure is the sample-weighted accuracy of the training
+ * speakers over the three splits, which together hold every file of speakers other than 4
+ * and 5 (counted from the corpus's lists); its unseen figure is the test split's group of
+ * speakers 4 and 5; a missing cache or model is refused. Runs after per_speaker_groups. */
+START_TEST(eval_voices_script) {
+  char model[600], cmd[8192], out[600], line[1024];
+  snprintf(model, sizeof model, "%s/ci-train/model.slm", tmpdir);
+  char cache[600];
+  snprintf(cache, sizeof cache, "%s/ci.slf", tmpdir);
+  const char *splits[] = {"train", "val", "test"};
+  int n_seen = 0;
+  double c_seen = 0;
+  for (int i = 0; i < 3; i++) {
+    int n;
+    double a;
+    eval_group(model, cache, splits[i], "speakers heard in training", &n, &a);
+    n_seen += n;
+    c_seen += n * a / 100;
+  }
+  list train = read_list("train_filenames.txt"), test = read_list("test_filenames.txt");
+  int heard = 0;
+  for (int i = 0; i < train.n; i++) heard += speaker_of(train.name[i]) != 4 && speaker_of(train.name[i]) != 5;
+  for (int i = 0; i < test.n; i++) heard += speaker_of(test.name[i]) != 4 && speaker_of(test.name[i]) != 5;
+  ck_assert_int_eq(n_seen, heard);
+  int n_u;
+  double a_u;
+  eval_group(model, cache, "test", "speakers not in training", &n_u, &a_u);
+  snprintf(out, sizeof out, "%s/ci-voices.txt", tmpdir);
+  snprintf(cmd, sizeof cmd, "SPIKELINE='%s' '%s/scripts/eval_voices.sh' '%s' '%s,%s' ci='%s' > '%s'", SL_CLI,
+           SL_SOURCE_DIR, cache, cache, cache, model, out);
+  ck_assert_int_eq(system(cmd), 0);
+  FILE *f = fopen(out, "r");
+  ck_assert_ptr_nonnull(f);
+  double seen = -1, u1 = -1, u2 = -1, um = -1;
+  while (fgets(line, sizeof line, f)) {
+    char label[64], m[1024];
+    if (sscanf(line, "%63s %1023s %lf %lf %lf %lf", label, m, &seen, &u1, &u2, &um) == 6 && !strcmp(m, model)) break;
+    seen = -1;
+  }
+  fclose(f);
+  ck_assert_msg(seen >= 0, "no row for %s in %s", model, out);
+  ck_assert_msg(fabs(seen - 100 * c_seen / n_seen) < 0.006, "seen %.2f vs %.3f", seen, 100 * c_seen / n_seen);
+  ck_assert_msg(fabs(u1 - a_u) < 0.006 && fabs(u2 - a_u) < 0.006 && fabs(um - a_u) < 0.006,
+                "unseen %.2f %.2f %.2f vs %.2f", u1, u2, um, a_u);
+  snprintf(cmd, sizeof cmd, "'%s/scripts/eval_voices.sh' '%s' '%s/none.slf' '%s' 2> '%s'", SL_SOURCE_DIR, cache,
+           tmpdir, model, out);
+  ck_assert_int_ne(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "SPIKELINE='%s' '%s/scripts/eval_voices.sh' '%s' '%s' '%s/none.slm' 2> '%s'", SL_CLI,
+           SL_SOURCE_DIR, cache, cache, tmpdir, out);
+  ck_assert_int_ne(system(cmd), 0);
+  free(train.name);
+  free(test.name);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -226,6 +301,7 @@ int main(void) {
   tcase_add_test(tc, files_and_features);
   tcase_add_test(tc, cli_cache_and_events);
   tcase_add_test(tc, per_speaker_groups);
+  tcase_add_test(tc, eval_voices_script);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);
