@@ -7,7 +7,7 @@
 #   UNSEEN  corpora whose test speakers are voices no training speaker has (the default
 #           corpus, --test-voices espeak-b, espeak-c): their test split, speakers not in
 #           training only.
-# Prints one row per model (accuracy %, sample counts in the header) and the mean per LABEL.
+# Prints one row per model (accuracy %) and the mean per LABEL.
 set -euo pipefail
 [ $# -ge 3 ] || { sed -n '2,10p' "$0" >&2; exit 2; }
 cli=${SPIKELINE:-build/cli/spikeline}
@@ -15,8 +15,16 @@ seen=$1; IFS=, read -r -a unseen <<< "$2"; shift 2
 for f in "$seen" "${unseen[@]}"; do
   [ -f "$f" ] || { echo "eval_voices.sh: $f: no such feature cache" >&2; exit 2; }
 done
-# group line of `eval --per-speaker`: "speakers heard in training N ACC%" -> "N ACC"
-group() { awk -v g="$1" '$0 ~ "^speakers " g {gsub("%", "", $NF); print $(NF-1), $NF}'; }
+# "N ACC" of a group line of `spikeline eval --per-speaker` ("speakers heard in training N
+# ACC%"): model, cache, split, group; a failed evaluation or a missing line stops the script
+group() {
+  local out line
+  out=$("$cli" eval "$1" --features "$2" --split "$3" --per-speaker) ||
+    { echo "eval_voices.sh: $1 on $2 ($3): spikeline eval failed" >&2; exit 1; }
+  line=$(echo "$out" | awk -v g="$4" '$0 ~ "^speakers " g {gsub("%", "", $NF); print $(NF-1), $NF}')
+  [ -n "$line" ] || { echo "eval_voices.sh: $1 on $2 ($3): no 'speakers $4' line" >&2; exit 1; }
+  echo "$line"
+}
 printf '%-14s %-40s %10s' label model seen
 for f in "${unseen[@]}"; do printf ' %12s' "$(basename "$f" .slf)"; done
 printf ' %12s\n' unseen-mean
@@ -26,12 +34,14 @@ for arg in "$@"; do
   [ -f "$model" ] || { echo "eval_voices.sh: $model: no such model image" >&2; exit 2; }
   sn=0; sc=0
   for sp in train val test; do
-    read -r n a < <("$cli" eval "$model" --features "$seen" --split "$sp" --per-speaker | group "heard in training")
+    r=$(group "$model" "$seen" "$sp" "heard in training") || exit 1
+    read -r n a <<< "$r"
     sn=$((sn + n)); sc=$(awk -v c="$sc" -v n="$n" -v a="$a" 'BEGIN {print c + n * a / 100}')
   done
   row="$label $(awk -v c="$sc" -v n="$sn" 'BEGIN {printf "%.2f", 100 * c / n}')"
   for f in "${unseen[@]}"; do
-    read -r n a < <("$cli" eval "$model" --features "$f" --per-speaker | group "not in training")
+    r=$(group "$model" "$f" test "not in training") || exit 1
+    read -r n a <<< "$r"
     row+=" $a"
   done
   row+=" $(echo "$row" | awk '{s = 0; for (i = 3; i <= NF; i++) s += $i; printf "%.2f", s / (NF - 2)}')"

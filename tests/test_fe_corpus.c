@@ -239,7 +239,8 @@ static void eval_group(const char *model, const char *cache, const char *split, 
  * and the "unseen" corpus: its seen figure is the sample-weighted accuracy of the training
  * speakers over the three splits, which together hold every file of speakers other than 4
  * and 5 (counted from the corpus's lists); its unseen figure is the test split's group of
- * speakers 4 and 5; a missing cache or model is refused. Runs after per_speaker_groups. */
+ * speakers 4 and 5; a missing cache or model and a corrupt model are refused. Runs after
+ * per_speaker_groups. */
 START_TEST(eval_voices_script) {
   char model[600], cmd[8192], out[600], line[1024];
   snprintf(model, sizeof model, "%s/ci-train/model.slm", tmpdir);
@@ -285,6 +286,15 @@ START_TEST(eval_voices_script) {
   ck_assert_int_ne(system(cmd), 0);
   snprintf(cmd, sizeof cmd, "SPIKELINE='%s' '%s/scripts/eval_voices.sh' '%s' '%s' '%s/none.slm' 2> '%s'", SL_CLI,
            SL_SOURCE_DIR, cache, cache, tmpdir, out);
+  ck_assert_int_ne(system(cmd), 0);
+  char bad[700];
+  snprintf(bad, sizeof bad, "%s/ci-bad.slm", tmpdir);
+  FILE *g = fopen(bad, "wb");
+  ck_assert_ptr_nonnull(g);
+  fputs("not a model image", g);
+  fclose(g);
+  snprintf(cmd, sizeof cmd, "SPIKELINE='%s' '%s/scripts/eval_voices.sh' '%s' '%s' '%s' > /dev/null 2> '%s'", SL_CLI,
+           SL_SOURCE_DIR, cache, cache, bad, out);
   ck_assert_int_ne(system(cmd), 0);
   free(train.name);
   free(test.name);
