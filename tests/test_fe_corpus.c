@@ -179,47 +179,14 @@ START_TEST(cli_cache_and_events) {
 }
 END_TEST
 
-/* `spikeline eval --per-speaker` on a model trained briefly on that cache: the group of
- * speakers not in training holds exactly the test files of speakers 4 and 5 (counted from
- * test_filenames.txt), the other group the rest, and the two groups' accuracies add up to
- * the overall one. Runs after cli_cache_and_events, which writes the cache. */
-START_TEST(per_speaker_groups) {
-  char cache[600], run[600], cmd[2048], out[600], line[256];
-  snprintf(cache, sizeof cache, "%s/ci.slf", tmpdir);
-  snprintf(run, sizeof run, "%s/ci-train", tmpdir);
-  snprintf(out, sizeof out, "%s/ci-eval.txt", tmpdir);
-  snprintf(cmd, sizeof cmd, "'%s' train --features '%s' --hidden 16 --epochs 1 --qat-epochs 0 --threads 2 "
-           "--no-progress --quiet --no-plot -o '%s' > /dev/null", SL_CLI, cache, run);
-  ck_assert_int_eq(system(cmd), 0);
-  snprintf(cmd, sizeof cmd, "'%s' eval '%s/model.slm' --features '%s' --per-speaker > '%s'", SL_CLI, run, cache, out);
-  ck_assert_int_eq(system(cmd), 0);
-  list test = read_list("test_filenames.txt");
-  int unseen = 0;
-  for (int i = 0; i < test.n; i++) unseen += speaker_of(test.name[i]) == 4 || speaker_of(test.name[i]) == 5;
-  FILE *f = fopen(out, "r");
-  ck_assert_ptr_nonnull(f);
-  double all = -1, acc_h = -1, acc_u = -1;
-  int n_all = -1, n_h = -1, n_u = -1;
-  while (fgets(line, sizeof line, f)) {
-    const char *a = strstr(line, "accuracy ");
-    if (a && n_all < 0) sscanf(a, "accuracy %lf%% on %d", &all, &n_all);
-    if (!strncmp(line, "speakers heard in training", 26)) sscanf(line + 26, "%d %lf", &n_h, &acc_h);
-    if (!strncmp(line, "speakers not in training", 24)) sscanf(line + 24, "%d %lf", &n_u, &acc_u);
-  }
-  fclose(f);
-  ck_assert_int_eq(n_all, test.n);
-  ck_assert_int_eq(n_u, unseen);
-  ck_assert_int_eq(n_h, test.n - unseen);
-  ck_assert_msg(fabs((n_h * acc_h + n_u * acc_u) / n_all - all) < 0.02, "groups %.2f / %.2f vs all %.2f", acc_h,
-                acc_u, all);
-  free(test.name);
-}
-END_TEST
+/* One `spikeline eval MODEL --features CACHE --split SPLIT --per-speaker`: its overall
+ * accuracy line and its two group lines (speakers heard / not in training). */
+typedef struct {
+  int n_all, n_h, n_u;
+  double all, acc_h, acc_u;
+} eval_groups;
 
-/* "speakers heard in training N ACC%" of `spikeline eval MODEL --features CACHE --split SPLIT
- * --per-speaker` (the group line named by GROUP), into *n and *acc */
-static void eval_group(const char *model, const char *cache, const char *split, const char *group, int *n,
-                       double *acc) {
+static eval_groups eval_split(const char *model, const char *cache, const char *split) {
   char cmd[2048], out[600], line[256];
   snprintf(out, sizeof out, "%s/ci-eval-%s.txt", tmpdir, split);
   snprintf(cmd, sizeof cmd, "'%s' eval '%s' --features '%s' --split %s --per-speaker > '%s'", SL_CLI, model,
@@ -227,13 +194,42 @@ static void eval_group(const char *model, const char *cache, const char *split, 
   ck_assert_int_eq(system(cmd), 0);
   FILE *f = fopen(out, "r");
   ck_assert_ptr_nonnull(f);
-  *n = -1;
-  const size_t len = strlen(group);
-  while (fgets(line, sizeof line, f))
-    if (!strncmp(line, group, len)) sscanf(line + len, "%d %lf", n, acc);
+  eval_groups g = {-1, -1, -1, -1, -1, -1};
+  while (fgets(line, sizeof line, f)) {
+    const char *a = strstr(line, "accuracy ");
+    if (a && g.n_all < 0) sscanf(a, "accuracy %lf%% on %d", &g.all, &g.n_all);
+    if (!strncmp(line, "speakers heard in training", 26)) sscanf(line + 26, "%d %lf", &g.n_h, &g.acc_h);
+    if (!strncmp(line, "speakers not in training", 24)) sscanf(line + 24, "%d %lf", &g.n_u, &g.acc_u);
+  }
   fclose(f);
-  ck_assert_msg(*n >= 0, "no '%s' line in %s", group, out);
+  ck_assert_msg(g.n_all >= 0 && g.n_h >= 0, "no accuracy or group line in %s", out);
+  return g;
 }
+
+/* `spikeline eval --per-speaker` on a model trained briefly on that cache: the group of
+ * speakers not in training holds exactly the test files of speakers 4 and 5 (counted from
+ * test_filenames.txt), the other group the rest, and the two groups' accuracies add up to
+ * the overall one. Runs after cli_cache_and_events, which writes the cache. */
+START_TEST(per_speaker_groups) {
+  char cache[600], run[600], cmd[2048], model[700];
+  snprintf(cache, sizeof cache, "%s/ci.slf", tmpdir);
+  snprintf(run, sizeof run, "%s/ci-train", tmpdir);
+  snprintf(cmd, sizeof cmd, "'%s' train --features '%s' --hidden 16 --epochs 1 --qat-epochs 0 --threads 2 "
+           "--no-progress --quiet --no-plot -o '%s' > /dev/null", SL_CLI, cache, run);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(model, sizeof model, "%s/model.slm", run);
+  const eval_groups g = eval_split(model, cache, "test");
+  list test = read_list("test_filenames.txt");
+  int unseen = 0;
+  for (int i = 0; i < test.n; i++) unseen += speaker_of(test.name[i]) == 4 || speaker_of(test.name[i]) == 5;
+  ck_assert_int_eq(g.n_all, test.n);
+  ck_assert_int_eq(g.n_u, unseen);
+  ck_assert_int_eq(g.n_h, test.n - unseen);
+  ck_assert_msg(fabs((g.n_h * g.acc_h + g.n_u * g.acc_u) / g.n_all - g.all) < 0.02, "groups %.2f / %.2f vs all %.2f",
+                g.acc_h, g.acc_u, g.all);
+  free(test.name);
+}
+END_TEST
 
 /* scripts/eval_voices.sh on the model of per_speaker_groups, the ci cache as both the "seen"
  * and the "unseen" corpus: its seen figure is the sample-weighted accuracy of the training
@@ -249,21 +245,19 @@ START_TEST(eval_voices_script) {
   const char *splits[] = {"train", "val", "test"};
   int n_seen = 0;
   double c_seen = 0;
-  for (int i = 0; i < 3; i++) {
-    int n;
-    double a;
-    eval_group(model, cache, splits[i], "speakers heard in training", &n, &a);
-    n_seen += n;
-    c_seen += n * a / 100;
+  eval_groups g = {0};
+  for (int i = 0; i < 3; i++) { /* the test split last: its group of speakers 4 and 5 is used below */
+    g = eval_split(model, cache, splits[i]);
+    n_seen += g.n_h;
+    c_seen += g.n_h * g.acc_h / 100;
   }
   list train = read_list("train_filenames.txt"), test = read_list("test_filenames.txt");
   int heard = 0;
   for (int i = 0; i < train.n; i++) heard += speaker_of(train.name[i]) != 4 && speaker_of(train.name[i]) != 5;
   for (int i = 0; i < test.n; i++) heard += speaker_of(test.name[i]) != 4 && speaker_of(test.name[i]) != 5;
   ck_assert_int_eq(n_seen, heard);
-  int n_u;
-  double a_u;
-  eval_group(model, cache, "test", "speakers not in training", &n_u, &a_u);
+  const double a_u = g.acc_u;
+  ck_assert_int_gt(g.n_u, 0);
   snprintf(out, sizeof out, "%s/ci-voices.txt", tmpdir);
   snprintf(cmd, sizeof cmd, "SPIKELINE='%s' '%s/scripts/eval_voices.sh' '%s' '%s,%s' ci='%s' > '%s'", SL_CLI,
            SL_SOURCE_DIR, cache, cache, cache, model, out);
@@ -289,10 +283,10 @@ START_TEST(eval_voices_script) {
   ck_assert_int_ne(system(cmd), 0);
   char bad[700];
   snprintf(bad, sizeof bad, "%s/ci-bad.slm", tmpdir);
-  FILE *g = fopen(bad, "wb");
-  ck_assert_ptr_nonnull(g);
-  fputs("not a model image", g);
-  fclose(g);
+  FILE *bf = fopen(bad, "wb");
+  ck_assert_ptr_nonnull(bf);
+  fputs("not a model image", bf);
+  fclose(bf);
   snprintf(cmd, sizeof cmd, "SPIKELINE='%s' '%s/scripts/eval_voices.sh' '%s' '%s' '%s' > /dev/null 2> '%s'", SL_CLI,
            SL_SOURCE_DIR, cache, cache, bad, out);
   ck_assert_int_ne(system(cmd), 0);
