@@ -26,11 +26,21 @@ static void summary(const char *name, const char *seed, const char *acc) {
 static int paired(const char *args, char *out, size_t cap) {
   char cmd[2400], outp[1100];
   snprintf(outp, sizeof outp, "%s/.out", scratch);
-  snprintf(cmd, sizeof cmd, "cd '%s' && python3 '%s/scripts/paired_runs.py' %s > .out 2>&1", scratch,
-           SL_SOURCE_DIR, args);
+  snprintf(cmd, sizeof cmd, "cd '%s' && '%s' '%s/scripts/paired_runs.py' %s > .out 2>&1", scratch,
+           SL_PYTHON, SL_SOURCE_DIR, args);
   int st = system(cmd);
   ck_assert_int_ge(read_text(outp, out, cap), 0);
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* the script must refuse args with exit 2 and one line of output containing want */
+static void refuses(const char *args, const char *want) {
+  static char out[8192];
+  ck_assert_int_eq(paired(args, out, sizeof out), 2);
+  ck_assert_msg(strstr(out, want), "%s: %s", args, out);
+  int lines = 0;
+  for (const char *c = out; *c; c++) lines += *c == '\n';
+  ck_assert_msg(lines == 1, "%s: %s", args, out);
 }
 
 static void setup(void) {
@@ -94,28 +104,16 @@ START_TEST(five_wins_by_hand) {
 END_TEST
 
 START_TEST(bad_input) {
-  static char out[8192];
-  /* a seed without a partner, named with its file */
-  ck_assert_int_eq(paired("a1 a2 a3 -- b1 b2", out, sizeof out), 2);
-  ck_assert_msg(strstr(out, "a3/summary.txt: seed 3 has no partner"), "%s", out);
-  /* the same seed twice on one side */
-  ck_assert_int_eq(paired("a1 a2 a3 -- b1 b2 b3 q1", out, sizeof out), 2);
-  ck_assert_msg(strstr(out, "q1/summary.txt: seed 1 appears twice"), "%s", out);
-  /* a missing run, a missing key, a value that is not a number */
-  ck_assert_int_eq(paired("a1 nope -- b1 b2", out, sizeof out), 2);
-  ck_assert_msg(strstr(out, "nope/summary.txt: No such file"), "%s", out);
-  ck_assert_int_eq(paired("--key val_acc_quant a1 -- b1", out, sizeof out), 2);
-  ck_assert_msg(strstr(out, "a1/summary.txt: no 'val_acc_quant' line"), "%s", out);
+  refuses("a1 a2 a3 -- b1 b2", "a3/summary.txt: seed 3 has no partner");   /* named with its file */
+  refuses("a1 a2 a3 -- b1 b2 b3 q1", "q1/summary.txt: seed 1 appears twice"); /* twice on one side */
+  refuses("a1 nope -- b1 b2", "nope/summary.txt: No such file");
+  refuses("--key val_acc_quant a1 -- b1", "a1/summary.txt: no 'val_acc_quant' line");
   summary("x1", "1", "ninety");
-  ck_assert_int_eq(paired("x1 -- b1", out, sizeof out), 2);
-  ck_assert_msg(strstr(out, "x1/summary.txt: deployed_test_acc 'ninety' is not a number"), "%s", out);
-  /* no separator */
-  ck_assert_int_eq(paired("a1 b1", out, sizeof out), 2);
-  ck_assert_msg(strstr(out, "usage:"), "%s", out);
-  /* every error is one line */
-  int lines = 0;
-  for (const char *c = out; *c; c++) lines += *c == '\n';
-  ck_assert_msg(lines == 1, "%s", out);
+  refuses("x1 -- b1", "x1/summary.txt: deployed_test_acc 'ninety' is not a number");
+  summary("x2", "two", "0.5");
+  refuses("x2 -- b2", "x2/summary.txt: seed 'two' is not a whole number");
+  refuses("a1 b1", "usage:"); /* no separator */
+  refuses("a1 --", "usage:");  /* an empty side */
 }
 END_TEST
 
