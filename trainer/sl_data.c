@@ -110,8 +110,9 @@ sl_status sl_data_add_events(sl_dataset *d, const char *path, int split, sl_err 
   for (uint32_t i = 0; i < es.n_samples; i++) {
     const sl_sample *s = &es.samples[i];
     if (s->label < 0) {
+      const int32_t id = s->id; /* s is freed with es */
       sl_events_free(&es);
-      return sl_err_set(err, SL_ERR_ARG, "%s: sample %d has no label", path, s->id);
+      return sl_err_set(err, SL_ERR_ARG, "%s: sample %d has no label", path, id);
     }
     uint8_t *x = sl_data_add(d, s->label, split, err);
     if (!x) { sl_events_free(&es); return SL_ERR_NOMEM; }
