@@ -97,7 +97,9 @@ double sl_deployed_accuracy(const sl_net *net, const sl_dataset *d, const int32_
   }
   long correct = 0;
   if (ok) {
+#ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 8) reduction(+ : correct) num_threads(nt)
+#endif
     for (int32_t i = 0; i < n; i++) {
       int tid = 0;
 #ifdef _OPENMP
