@@ -50,3 +50,20 @@ if(TARGET sl_trainer)
                     LABELS unit train cli TIMEOUT 300)
   add_dependencies(test_trainer_cli spikeline)
 endif()
+# -DSL_OPENMP=OFF builds (README): the trainer libraries configured and built with OpenMP off
+# in a scratch directory (ccache makes a re-run cheap). Not in the sanitizer pass: the same
+# sources, a second time.
+if(TARGET sl_trainer)
+  add_test(NAME trainer_no_openmp
+           COMMAND bash ${PROJECT_SOURCE_DIR}/trainer/tests/no_openmp.sh ${PROJECT_SOURCE_DIR}
+                   ${CMAKE_CURRENT_BINARY_DIR}/tmp/no-openmp ${CMAKE_C_COMPILER} "${CMAKE_C_COMPILER_LAUNCHER}")
+  set_tests_properties(trainer_no_openmp PROPERTIES LABELS "unit;train;nosan" TIMEOUT 600)
+endif()
+# The trainer under clang's UBSan (pointer-overflow included), tiny trainings over every kernel
+# path; gcc's sanitizer pass misses some pointer overflows. Skipped (77) without clang.
+if(TARGET sl_trainer)
+  add_test(NAME trainer_clang_ubsan
+           COMMAND bash ${PROJECT_SOURCE_DIR}/trainer/tests/clang_ubsan.sh ${PROJECT_SOURCE_DIR}
+                   ${CMAKE_CURRENT_BINARY_DIR}/tmp/clang-ubsan "${CMAKE_C_COMPILER_LAUNCHER}")
+  set_tests_properties(trainer_clang_ubsan PROPERTIES LABELS "unit;train;nosan" SKIP_RETURN_CODE 77 TIMEOUT 300)
+endif()
