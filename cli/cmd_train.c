@@ -75,13 +75,12 @@ static int load_data(const char *cmd, const data_opts *o, const sl_train_cfg *c,
 }
 
 /* An integer option in lo..hi; else a one-line error naming it. */
-static const char *int_cmd = "train";
-static int int_option(const char *opt, const char *v, int64_t lo, int64_t hi, int64_t *out) {
+static int int_option(const char *cmd, const char *opt, const char *v, int64_t lo, int64_t hi, int64_t *out) {
   sl_parse_result r = sl_parse_int(v, lo, hi, out);
   if (r == SL_PARSE_RANGE)
-    sl_cli_error(int_cmd, "%s %s out of range %lld..%lld", opt, v, (long long)lo, (long long)hi);
+    sl_cli_error(cmd, "%s %s out of range %lld..%lld", opt, v, (long long)lo, (long long)hi);
   else if (r)
-    sl_cli_error(int_cmd, "%s '%s': %s", opt, v, sl_parse_what(r));
+    sl_cli_error(cmd, "%s '%s': %s", opt, v, sl_parse_what(r));
   return r == SL_PARSE_OK;
 }
 
@@ -96,7 +95,7 @@ static int data_option(int argc, char **argv, int *i, data_opts *o) {
   else if (!strcmp(a, "--val-events")) o->val = v;
   else if (!strcmp(a, "--test-events")) o->test = v;
   else if (!strcmp(a, "--synth")) {
-    if (!int_option(a, v, 1, SL_MAX_SYNTH, &n)) { o->bad = 1; return 1; }
+    if (!int_option(o->cmd, a, v, 1, SL_MAX_SYNTH, &n)) { o->bad = 1; return 1; }
     o->synth = (int)n;
   } else if (!strcmp(a, "--synth-seed")) {
     sl_parse_result r = sl_parse_u64(v, &o->synth_seed);
@@ -134,7 +133,6 @@ int sl_cmd_train(int argc, char **argv) {
   sl_run_opts ro = {.out_dir = "train-out", .progress = -1, .plot = 1};
   data_opts dopt = {.synth_seed = 7, .cmd = "train"};
   int print_cfg = 0;
-  int_cmd = "train";
   sl_err err;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -157,7 +155,7 @@ int sl_cmd_train(int argc, char **argv) {
     if (!strcmp(a, "-o") || !strcmp(a, "--out")) ro.out_dir = v;
     else if (!strcmp(a, "--threads")) {
       int64_t n;
-      if (!int_option(a, v, 0, SL_MAX_THREADS, &n)) return 2;
+      if (!int_option("train", a, v, 0, SL_MAX_THREADS, &n)) return 2;
       ro.threads = (int)n;
     }
     else if (!strcmp(a, "--init")) ro.init = v;
@@ -250,7 +248,6 @@ static int no_samples(const data_opts *o, int split, const char *split_name, int
 int sl_cmd_eval(int argc, char **argv) {
   data_opts dopt = {.synth_seed = 7, .cmd = "eval"};
   const char *model = NULL;
-  int_cmd = "eval";
   int quant = 0, current = 0, threads = 0, per_speaker = 0, rule = SL_RULE_HARDWARE;
   const char *split_name = "test";
   for (int i = 1; i < argc; i++) {
@@ -287,7 +284,7 @@ int sl_cmd_eval(int argc, char **argv) {
     else if (!strcmp(a, "--split") && i + 1 < argc) split_name = argv[++i];
     else if (!strcmp(a, "--threads") && i + 1 < argc) {
       int64_t t;
-      if (!int_option(a, argv[++i], 0, SL_MAX_THREADS, &t)) return 2;
+      if (!int_option("eval", a, argv[++i], 0, SL_MAX_THREADS, &t)) return 2;
       threads = (int)t;
     }
     else if (a[0] != '-' && !model) model = a;

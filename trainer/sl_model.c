@@ -272,7 +272,8 @@ sl_status sl_train_cfg_check(const sl_train_cfg *c, sl_err *err) {
   if (!(c->tau > 1) || !(c->tau_out > 1)) return sl_err_set(err, SL_ERR_ARG, "tau %g, tau-out %g: must be > 1 step", c->tau, c->tau_out);
   if (!(c->surr_alpha > 0)) return sl_err_set(err, SL_ERR_ARG, "surr-alpha %g must be > 0", c->surr_alpha);
   if (!(c->dropout >= 0 && c->dropout < 1)) return sl_err_set(err, SL_ERR_ARG, "dropout %g not in [0, 1)", c->dropout);
-  if (!(c->in_scale > 0)) return sl_err_set(err, SL_ERR_ARG, "in-scale %g must be > 0", c->in_scale);
+  if (!(c->in_scale > 0 && c->in_scale <= 1e6f)) /* in-scale x 255 is the largest feature */
+    return sl_err_set(err, SL_ERR_ARG, "in-scale %g not in (0, 1e6]", c->in_scale);
   if (!(c->init_gain > 0)) return sl_err_set(err, SL_ERR_ARG, "init-gain %g must be > 0", c->init_gain);
   /* sigma is in taps: beyond the delay range a wider kernel changes nothing */
   if (!in_range(c->sigma_start, 0, 4 * SL_TRAIN_MAX_TAPS) || !in_range(c->sigma_end, 0, 4 * SL_TRAIN_MAX_TAPS) ||

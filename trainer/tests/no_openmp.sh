@@ -10,7 +10,7 @@ args=(-S "$src" -B "$dir" -DSL_OPENMP=OFF -DSL_RTL=OFF -DSL_SYSTEMC=OFF -DSL_SAN
 [ -n "$launcher" ] && args+=(-DCMAKE_C_COMPILER_LAUNCHER="$launcher" -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher")
 cmake "${args[@]}" >"$dir.log" 2>&1 || { cat "$dir.log"; exit 1; }
 grep -q "^SL_OPENMP:BOOL=OFF" "$dir/CMakeCache.txt"
-cmake --build "$dir" --target sl_trainer sl_trainer_f64 -j2 >>"$dir.log" 2>&1 || { grep -E "error|Error" "$dir.log"; exit 1; }
+cmake --build "$dir" --target sl_trainer -j2 >>"$dir.log" 2>&1 || { grep -E "error|Error" "$dir.log"; exit 1; }
 # nothing of OpenMP went into the trainer's compile lines
 if grep -rq -- "-fopenmp" "$dir/trainer/CMakeFiles/sl_trainer.dir/flags.make"; then
   echo "OpenMP flags in the trainer with SL_OPENMP=OFF"; exit 1
