@@ -105,6 +105,21 @@ static int data_option(int argc, char **argv, int *i, data_opts *o) {
   return 1;
 }
 
+/* The data source of a split, for messages: the file it came from, or the synthetic corpus. */
+static const char *data_source(const data_opts *o, int split) {
+  if (o->features) return o->features;
+  if (o->synth > 0 || (!o->train && !o->test)) return "the synthetic corpus";
+  const char *files[3] = {o->train, o->val, o->test};
+  return files[split] ? files[split] : o->test ? o->test : o->train;
+}
+
+/* A run needs samples in a split: 1 if there are, else a one-line error naming the data. */
+static int have_samples(const char *cmd, const data_opts *o, int split, const char *what, int32_t n) {
+  if (n > 0) return 1;
+  sl_cli_error(cmd, "%s: no %s samples", data_source(o, split), what);
+  return 0;
+}
+
 static void train_help(void) {
   puts("usage: spikeline train [--config FILE] [--OPTION VALUE ...] [data] [-o DIR] [--resume]\n"
        "                       [--init RUN/checkpoint.slc]\n"
@@ -172,6 +187,9 @@ int sl_cmd_train(int argc, char **argv) {
   if (print_cfg) { sl_train_cfg_print(stdout, &cfg); return 0; }
   sl_dataset d;
   if (!load_data("train", &dopt, &cfg, &d)) return 1;
+  int32_t n_train = 0;
+  for (int32_t i = 0; i < d.n; i++) n_train += d.split[i] == SL_SPLIT_TRAIN;
+  if (!have_samples("train", &dopt, SL_SPLIT_TRAIN, "training", n_train)) { sl_data_free(&d); return 1; }
   sl_run_result res;
   sl_status st = sl_train_run(&cfg, &d, &ro, &res, &err);
   sl_data_free(&d);
@@ -230,19 +248,6 @@ static double acc_float(void *ctx, const sl_dataset *d, const int32_t *idx, int3
   sl_stats st;
   sl_model_eval((sl_model *)ctx, d, idx, n, &st);
   return n ? (double)st.correct / n : 0;
-}
-
-/* An evaluation needs samples: 1 if there are, else a one-line error naming the data. */
-static int no_samples(const data_opts *o, int split, const char *split_name, int32_t n) {
-  if (n > 0) return 1;
-  const char *src = o->features ? o->features : NULL;
-  if (!src && (o->synth > 0 || (!o->train && !o->test))) src = "the synthetic corpus";
-  if (!src) { /* event files: the one of this split, else the ones given */
-    const char *files[3] = {o->train, o->val, o->test};
-    src = files[split] ? files[split] : o->test ? o->test : o->train;
-  }
-  sl_cli_error("eval", "%s: no %s samples to evaluate", src, split_name);
-  return 0;
 }
 
 int sl_cmd_eval(int argc, char **argv) {
@@ -318,7 +323,7 @@ int sl_cmd_eval(int argc, char **argv) {
     }
     if (!load_data("eval", &dopt, &c, &d)) { sl_net_free(net); return 1; }
     int32_t *idx = sl_data_split(&d, split, &n);
-    if (!no_samples(&dopt, split, split_name, n)) { free(idx); sl_net_free(net); sl_data_free(&d); return 1; }
+    if (!have_samples("eval", &dopt, split, split_name, n)) { free(idx); sl_net_free(net); sl_data_free(&d); return 1; }
     sl_run_stats rs = {0};
     double acc = sl_deployed_accuracy(net, &d, idx, n, &rs, &err);
     if (acc >= 0 && per_speaker) print_per_speaker(&d, idx, n, acc_deployed, net);
@@ -337,7 +342,7 @@ int sl_cmd_eval(int argc, char **argv) {
   m.rule = rule;
   sl_model_prepare(&m, 0, quant);
   int32_t *idx = sl_data_split(&d, split, &n);
-  if (!no_samples(&dopt, split, split_name, n)) { free(idx); sl_data_free(&d); sl_model_free(&m); return 1; }
+  if (!have_samples("eval", &dopt, split, split_name, n)) { free(idx); sl_data_free(&d); sl_model_free(&m); return 1; }
   sl_stats st;
   sl_model_eval(&m, &d, idx, n, &st);
   static const char *rule_names[] = {"hardware", "softmax", "vote"};

@@ -231,7 +231,7 @@ START_TEST(zero_samples_no_folder) {
   path_join(out, sizeof out, dir, "out");
   cli_result r;
   RUNT(&r, dir, "train", "--features", BAD "cache_zero_samples.slf", "-o", out, "--no-plot", "--quiet");
-  expect_refusal(&r, 1, "train", "no training samples", NULL);
+  expect_refusal(&r, 1, "train", "cache_zero_samples.slf: no training samples", NULL);
   ck_assert_msg(!file_exists(out), "a refused run left %s behind", out);
   /* a folder the user already had stays, with its contents */
   path_join(mine, sizeof mine, dir, "mine");
@@ -239,7 +239,7 @@ START_TEST(zero_samples_no_folder) {
   snprintf(keep, sizeof keep, "%.1000s/notes.txt", mine);
   write_bytes(keep, "x\n", 2);
   RUNT(&r, dir, "train", "--features", BAD "cache_zero_samples.slf", "-o", mine, "--no-plot", "--quiet");
-  expect_refusal(&r, 1, "train", "no training samples", NULL);
+  expect_refusal(&r, 1, "train", "cache_zero_samples.slf: no training samples", NULL);
   ck_assert(file_exists(keep));
   ck_assert_int_eq(count_entries(mine), 1);
 }
@@ -342,11 +342,11 @@ START_TEST(eval_zero_samples) {
   /* samples, but none in the split asked for */
   events_file(ev, sizeof ev, "one.sle", "sl-events 1 channels 4 steps 20\nsample 0 label 1\n0 0 1\n");
   RUNT(&r, tiny_dir, "eval", tiny_ckpt, "--test-events", ev, "--split", "val");
-  expect_refusal(&r, 1, "eval", "one.sle", "no val samples", NULL);
+  expect_refusal(&r, 1, "eval", "one.sle: no val samples", NULL);
   RUNT(&r, tiny_dir, "eval", tiny_ckpt, "--test-events", ev);
   ck_assert_msg(r.status == 0, "%s", r.err);
   RUNT(&r, tiny_dir, "eval", slm, "--test-events", ev, "--split", "train");
-  expect_refusal(&r, 1, "eval", "one.sle", "no train samples", NULL);
+  expect_refusal(&r, 1, "eval", "one.sle: no train samples", NULL);
   RUNT(&r, tiny_dir, "eval", slm, "--test-events", ev);
   ck_assert_msg(r.status == 0, "%s", r.err);
 }
