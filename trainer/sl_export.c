@@ -14,7 +14,7 @@ sl_status sl_export_net(const sl_model *m, sl_net *net, sl_names *nm, sl_err *er
   memset(net, 0, sizeof *net);
   if (nm) memset(nm, 0, sizeof *nm);
   int depth = 2;
-  while (depth < c->taps) depth <<= 1;
+  while (depth < c->taps && depth < SL_TRAIN_MAX_TAPS) depth <<= 1; /* taps <= 32 (sl_train_cfg_check) */
   net->n_inputs = (uint16_t)c->n_in;
   net->n_neurons = (uint16_t)(L * H + R);
   net->n_pops = (uint16_t)(L + 1);

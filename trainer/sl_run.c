@@ -85,6 +85,7 @@ typedef struct {
 
 static void lines_add(lines_t *L, const char *s) {
   if (L->n == L->cap) {
+    if (L->cap > (1 << 24)) return; /* bounded: one line per epoch, epochs <= 2 x 10^6 */
     int cap = L->cap ? 2 * L->cap : 64;
     char **p = realloc(L->line, sizeof(char *) * cap);
     if (!p) return;
