@@ -8,13 +8,30 @@
 #include "sl_cli.h"
 #include "sl_export.h"
 #include "sl_image.h"
+#include "sl_parse.h"
 #include "sl_run.h"
 
 typedef struct {
   const char *train, *val, *test, *features;
   int synth;          /* samples per class of the synthetic corpus (0 = none) */
   uint64_t synth_seed;
+  const char *cmd;    /* for the messages */
+  int bad;            /* an option was refused (the message is printed) */
 } data_opts;
+
+#define SL_MAX_SYNTH 100000 /* samples per class */
+#define SL_MAX_THREADS 1024
+
+/* Labels of the samples first..d->n-1 (all from one file) must name a readout. */
+static int check_labels(const char *cmd, const char *path, const sl_dataset *d, int32_t first, int32_t n_out) {
+  for (int32_t i = first; i < d->n; i++)
+    if (d->label[i] < 0 || d->label[i] >= n_out) {
+      sl_cli_error(cmd, "%s: sample %d has label %d, but the network has %d readouts (labels 0..%d)", path,
+                   i - first, d->label[i], n_out, n_out - 1);
+      return 0;
+    }
+  return 1;
+}
 
 static int load_data(const char *cmd, const data_opts *o, const sl_train_cfg *c, sl_dataset *d) {
   sl_err err;
@@ -24,6 +41,7 @@ static int load_data(const char *cmd, const data_opts *o, const sl_train_cfg *c,
       sl_cli_error(cmd, "%s", err.msg);
       return 0;
     }
+    if (!check_labels(cmd, o->features, d, 0, c->n_out)) { sl_data_free(d); return 0; }
     return 1;
 #else
     sl_cli_error(cmd, "built without the front end: --features is not available");
@@ -43,28 +61,63 @@ static int load_data(const char *cmd, const data_opts *o, const sl_train_cfg *c,
     return 0;
   }
   const char *files[3] = {o->train, o->val, o->test};
-  for (int s = 0; s < 3; s++)
-    if (files[s] && sl_data_add_events(d, files[s], s, &err)) {
+  for (int s = 0; s < 3; s++) {
+    if (!files[s]) continue;
+    const int32_t first = d->n;
+    if (sl_data_add_events(d, files[s], s, &err)) {
       sl_cli_error(cmd, "%s", err.msg);
+      sl_data_free(d);
       return 0;
     }
+    if (!check_labels(cmd, files[s], d, first, c->n_out)) { sl_data_free(d); return 0; }
+  }
   return 1;
 }
 
-/* Options shared by train and eval; returns 1 if argv[*i] was consumed. */
+/* An integer option in lo..hi; else a one-line error naming it. */
+static int int_option(const char *cmd, const char *opt, const char *v, int64_t lo, int64_t hi, int64_t *out) {
+  sl_parse_result r = sl_parse_int(v, lo, hi, out);
+  if (r == SL_PARSE_RANGE)
+    sl_cli_error(cmd, "%s %s out of range %lld..%lld", opt, v, (long long)lo, (long long)hi);
+  else if (r)
+    sl_cli_error(cmd, "%s '%s': %s", opt, v, sl_parse_what(r));
+  return r == SL_PARSE_OK;
+}
+
+/* Options shared by train and eval; returns 1 if argv[*i] was consumed (o->bad: refused). */
 static int data_option(int argc, char **argv, int *i, data_opts *o) {
   const char *a = argv[*i];
   const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
   if (!v) return 0;
+  int64_t n;
   if (!strcmp(a, "--features")) o->features = v;
   else if (!strcmp(a, "--train-events")) o->train = v;
   else if (!strcmp(a, "--val-events")) o->val = v;
   else if (!strcmp(a, "--test-events")) o->test = v;
-  else if (!strcmp(a, "--synth")) o->synth = atoi(v);
-  else if (!strcmp(a, "--synth-seed")) o->synth_seed = strtoull(v, NULL, 10);
-  else return 0;
+  else if (!strcmp(a, "--synth")) {
+    if (!int_option(o->cmd, a, v, 1, SL_MAX_SYNTH, &n)) { o->bad = 1; return 1; }
+    o->synth = (int)n;
+  } else if (!strcmp(a, "--synth-seed")) {
+    sl_parse_result r = sl_parse_u64(v, &o->synth_seed);
+    if (r) { sl_cli_error(o->cmd, "%s '%s': %s (an unsigned 64-bit integer)", a, v, sl_parse_what(r)); o->bad = 1; }
+  } else return 0;
   (*i)++;
   return 1;
+}
+
+/* The data source of a split, for messages: the file it came from, or the synthetic corpus. */
+static const char *data_source(const data_opts *o, int split) {
+  if (o->features) return o->features;
+  if (o->synth > 0 || (!o->train && !o->test)) return "the synthetic corpus";
+  const char *files[3] = {o->train, o->val, o->test};
+  return files[split] ? files[split] : o->test ? o->test : o->train;
+}
+
+/* A run needs samples in a split: 1 if there are, else a one-line error naming the data. */
+static int have_samples(const char *cmd, const data_opts *o, int split, const char *what, int32_t n) {
+  if (n > 0) return 1;
+  sl_cli_error(cmd, "%s: no %s samples", data_source(o, split), what);
+  return 0;
 }
 
 static void train_help(void) {
@@ -93,13 +146,16 @@ int sl_cmd_train(int argc, char **argv) {
   sl_train_cfg cfg;
   sl_train_cfg_default(&cfg);
   sl_run_opts ro = {.out_dir = "train-out", .progress = -1, .plot = 1};
-  data_opts dopt = {.synth_seed = 7};
+  data_opts dopt = {.synth_seed = 7, .cmd = "train"};
   int print_cfg = 0;
   sl_err err;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) { train_help(); return 0; }
-    if (data_option(argc, argv, &i, &dopt)) continue;
+    if (data_option(argc, argv, &i, &dopt)) {
+      if (dopt.bad) return 2;
+      continue;
+    }
     if (!strcmp(a, "--resume")) { ro.resume = 1; continue; }
     if (!strcmp(a, "--progress")) { ro.progress = 1; continue; }
     if (!strcmp(a, "--no-progress")) { ro.progress = 0; continue; }
@@ -112,7 +168,11 @@ int sl_cmd_train(int argc, char **argv) {
     }
     const char *v = argv[++i];
     if (!strcmp(a, "-o") || !strcmp(a, "--out")) ro.out_dir = v;
-    else if (!strcmp(a, "--threads")) ro.threads = atoi(v);
+    else if (!strcmp(a, "--threads")) {
+      int64_t n;
+      if (!int_option("train", a, v, 0, SL_MAX_THREADS, &n)) return 2;
+      ro.threads = (int)n;
+    }
     else if (!strcmp(a, "--init")) ro.init = v;
     else if (!strcmp(a, "--config")) {
       if (sl_train_cfg_load(&cfg, v, &err)) { sl_cli_error("train", "%s", err.msg); return 2; }
@@ -127,6 +187,9 @@ int sl_cmd_train(int argc, char **argv) {
   if (print_cfg) { sl_train_cfg_print(stdout, &cfg); return 0; }
   sl_dataset d;
   if (!load_data("train", &dopt, &cfg, &d)) return 1;
+  int32_t n_train = 0;
+  for (int32_t i = 0; i < d.n; i++) n_train += d.split[i] == SL_SPLIT_TRAIN;
+  if (!have_samples("train", &dopt, SL_SPLIT_TRAIN, "training", n_train)) { sl_data_free(&d); return 1; }
   sl_run_result res;
   sl_status st = sl_train_run(&cfg, &d, &ro, &res, &err);
   sl_data_free(&d);
@@ -188,7 +251,7 @@ static double acc_float(void *ctx, const sl_dataset *d, const int32_t *idx, int3
 }
 
 int sl_cmd_eval(int argc, char **argv) {
-  data_opts dopt = {.synth_seed = 7};
+  data_opts dopt = {.synth_seed = 7, .cmd = "eval"};
   const char *model = NULL;
   int quant = 0, current = 0, threads = 0, per_speaker = 0, rule = SL_RULE_HARDWARE;
   const char *split_name = "test";
@@ -210,7 +273,10 @@ int sl_cmd_eval(int argc, char **argv) {
            "per-step softmax) or vote (the class leading the most steps).");
       return 0;
     }
-    if (data_option(argc, argv, &i, &dopt)) continue;
+    if (data_option(argc, argv, &i, &dopt)) {
+      if (dopt.bad) return 2;
+      continue;
+    }
     if (!strcmp(a, "--quant")) quant = 1;
     else if (!strcmp(a, "--current")) current = 1;
     else if (!strcmp(a, "--per-speaker")) per_speaker = 1;
@@ -221,7 +287,11 @@ int sl_cmd_eval(int argc, char **argv) {
       if (rule < 0) { sl_cli_error("eval", "rule must be hardware, softmax or vote, not '%s'", r); return 2; }
     }
     else if (!strcmp(a, "--split") && i + 1 < argc) split_name = argv[++i];
-    else if (!strcmp(a, "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
+    else if (!strcmp(a, "--threads") && i + 1 < argc) {
+      int64_t t;
+      if (!int_option("eval", a, argv[++i], 0, SL_MAX_THREADS, &t)) return 2;
+      threads = (int)t;
+    }
     else if (a[0] != '-' && !model) model = a;
     else { sl_cli_error("eval", "unexpected argument '%s' (see --help)", a); return 2; }
   }
@@ -253,6 +323,7 @@ int sl_cmd_eval(int argc, char **argv) {
     }
     if (!load_data("eval", &dopt, &c, &d)) { sl_net_free(net); return 1; }
     int32_t *idx = sl_data_split(&d, split, &n);
+    if (!have_samples("eval", &dopt, split, split_name, n)) { free(idx); sl_net_free(net); sl_data_free(&d); return 1; }
     sl_run_stats rs = {0};
     double acc = sl_deployed_accuracy(net, &d, idx, n, &rs, &err);
     if (acc >= 0 && per_speaker) print_per_speaker(&d, idx, n, acc_deployed, net);
@@ -271,6 +342,7 @@ int sl_cmd_eval(int argc, char **argv) {
   m.rule = rule;
   sl_model_prepare(&m, 0, quant);
   int32_t *idx = sl_data_split(&d, split, &n);
+  if (!have_samples("eval", &dopt, split, split_name, n)) { free(idx); sl_data_free(&d); sl_model_free(&m); return 1; }
   sl_stats st;
   sl_model_eval(&m, &d, idx, n, &st);
   static const char *rule_names[] = {"hardware", "softmax", "vote"};

@@ -26,6 +26,10 @@ void sl_data_free(sl_dataset *d) {
 uint8_t *sl_data_add(sl_dataset *d, int32_t label, int split, sl_err *err) {
   const size_t per = (size_t)d->steps * d->channels;
   if (d->n == d->cap) {
+    if (d->cap > INT32_MAX / 2) { /* the doubling is bounded: sample indices are int32 */
+      sl_err_set(err, SL_ERR_NOMEM, "more than %d samples", d->cap);
+      return NULL;
+    }
     int32_t cap = d->cap ? 2 * d->cap : 256;
     uint8_t *p = realloc(d->pay, per * cap);
     if (p) d->pay = p;
@@ -110,8 +114,9 @@ sl_status sl_data_add_events(sl_dataset *d, const char *path, int split, sl_err 
   for (uint32_t i = 0; i < es.n_samples; i++) {
     const sl_sample *s = &es.samples[i];
     if (s->label < 0) {
+      const int32_t id = s->id; /* s is freed with es */
       sl_events_free(&es);
-      return sl_err_set(err, SL_ERR_ARG, "%s: sample %d has no label", path, s->id);
+      return sl_err_set(err, SL_ERR_ARG, "%s: sample %d has no label", path, id);
     }
     uint8_t *x = sl_data_add(d, s->label, split, err);
     if (!x) { sl_events_free(&es); return SL_ERR_NOMEM; }

@@ -14,7 +14,7 @@ sl_status sl_export_net(const sl_model *m, sl_net *net, sl_names *nm, sl_err *er
   memset(net, 0, sizeof *net);
   if (nm) memset(nm, 0, sizeof *nm);
   int depth = 2;
-  while (depth < c->taps) depth <<= 1;
+  while (depth < c->taps && depth < SL_TRAIN_MAX_TAPS) depth <<= 1; /* taps <= 32 (sl_train_cfg_check) */
   net->n_inputs = (uint16_t)c->n_in;
   net->n_neurons = (uint16_t)(L * H + R);
   net->n_pops = (uint16_t)(L + 1);
@@ -97,7 +97,9 @@ double sl_deployed_accuracy(const sl_net *net, const sl_dataset *d, const int32_
   }
   long correct = 0;
   if (ok) {
+#ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 8) reduction(+ : correct) num_threads(nt)
+#endif
     for (int32_t i = 0; i < n; i++) {
       int tid = 0;
 #ifdef _OPENMP

@@ -439,7 +439,9 @@ void sl_interp_post_forward(sl_real *out, sl_real *zc, const sl_real *in, const 
     const uint32_t used = centres_of(p, o);
     for (int c = 0; c < K; c++)
       if (used >> c & 1)
-        for (int t = -SL_BORDER; t < Tr + SL_BORDER; t++) zc[(size_t)c * S + t] = 0; /* borders: G's */
+        /* the row with its borders (G's): from SL_BORDER before row c's start; the offset is
+         * taken from the row's start, so no unsigned index wraps below zero for row 0 */
+        memset(zc + (size_t)c * S - SL_BORDER, 0, sizeof(sl_real) * (size_t)(Tr + 2 * SL_BORDER));
     for (int k = p->ct_start[o]; k < p->ct_start[o + 1]; k++) {
       const int i = p->ct_pre[k];
       const int ne = nnz ? nnz[i] : T;

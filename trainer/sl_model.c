@@ -3,12 +3,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 #include "sl_atomic.h"
 #include "sl_crc32.h"
 #include "sl_image.h"
+#include "sl_parse.h"
 #include "sl_train.h"
 
 /* ------------------------------------------------------------------ configuration */
@@ -66,20 +68,24 @@ typedef struct {
   const char *key;
   char type; /* i int32, f float, u uint64, d delay mode, k DCLS kernel */
   size_t off;
+  int64_t lo, hi; /* 'i': the range accepted (checked in 64 bits, before the value is stored) */
   const char *help;
 } cfg_field;
 
-#define F(k, t, m, h) {k, t, offsetof(sl_train_cfg, m), h}
+#define SL_MAX_EPOCHS 1000000
+#define SL_MAX_BATCH 65536
+#define F(k, t, m, h) {k, t, offsetof(sl_train_cfg, m), 0, 0, h}
+#define I(k, m, lo, hi, h) {k, 'i', offsetof(sl_train_cfg, m), lo, hi, h}
 static const cfg_field fields[] = {
-    F("inputs", 'i', n_in, "input channels"),
-    F("hidden", 'i', n_hid, "LIF neurons per hidden layer"),
-    F("layers", 'i', n_layers, "hidden layers"),
-    F("classes", 'i', n_out, "readout neurons"),
-    F("steps", 'i', steps, "timesteps per sample"),
-    F("taps", 'i', taps, "delay range 0..taps-1 (<= 32)"),
-    F("batch", 'i', batch, "samples per optimiser step"),
-    F("epochs", 'i', epochs, "epochs of the main phase"),
-    F("qat-epochs", 'i', qat_epochs, "quantisation-aware fine-tuning epochs"),
+    I("inputs", n_in, 1, 1024, "input channels"),
+    I("hidden", n_hid, 1, 1024, "LIF neurons per hidden layer"),
+    I("layers", n_layers, 1, SL_TRAIN_MAX_LAYERS, "hidden layers"),
+    I("classes", n_out, 2, 256, "readout neurons"),
+    I("steps", steps, 2, 65535, "timesteps per sample"),
+    I("taps", taps, 1, SL_TRAIN_MAX_TAPS, "delay range 0..taps-1 (<= 32)"),
+    I("batch", batch, 1, SL_MAX_BATCH, "samples per optimiser step"),
+    I("epochs", epochs, 0, SL_MAX_EPOCHS, "epochs of the main phase"),
+    I("qat-epochs", qat_epochs, 0, SL_MAX_EPOCHS, "quantisation-aware fine-tuning epochs"),
     F("tau", 'f', tau, "hidden membrane time constant (steps)"),
     F("tau-out", 'f', tau_out, "readout time constant (steps)"),
     F("surr-alpha", 'f', surr_alpha, "arctan surrogate steepness"),
@@ -94,15 +100,15 @@ static const cfg_field fields[] = {
     F("kernel-radius", 'f', kernel_radius, "DCLS kernel truncation (in sigmas)"),
     F("dcls-kernel", 'k', dcls_kernel, "DCLS kernel: gauss | interp (two Gaussians)"),
     F("ste-frac", 'f', ste_frac, "DCLS: final fraction of epochs with rounded delays (straight-through)"),
-    F("deepr", 'i', deepr, "1 = DEEP R + RigL structure learning"),
-    F("candidates", 'i', n_cand, "candidate delays per pre/post pair (DEEP R)"),
-    F("dale", 'i', dale, "1 = sign per presynaptic neuron, 0 = per synapse"),
-    F("regrow-random", 'i', regrow_random, "1 = random regrowth instead of RigL"),
-    F("rewire", 'i', rewire, "0 = keep the initial sparse mask (baseline)"),
-    F("row-cap", 'i', row_cap, "hardware row capacity (0 = auto)"),
+    I("deepr", deepr, 0, 1, "1 = DEEP R + RigL structure learning"),
+    I("candidates", n_cand, 1, SL_TRAIN_MAX_TAPS, "candidate delays per pre/post pair (DEEP R)"),
+    I("dale", dale, 0, 1, "1 = sign per presynaptic neuron, 0 = per synapse"),
+    I("regrow-random", regrow_random, 0, 1, "1 = random regrowth instead of RigL"),
+    I("rewire", rewire, 0, 1, "0 = keep the initial sparse mask (baseline)"),
+    I("row-cap", row_cap, 0, 1024, "hardware row capacity (0 = auto)"),
     F("sparsity", 'f', sparsity, "fraction of dense pairs pruned (DEEP R)"),
     F("regrow-init", 'f', regrow_init, "magnitude of a regrown synapse"),
-    F("regrow-every", 'i', regrow_every, "DEEP R: regrow every N steps (RigL gradients only then)"),
+    I("regrow-every", regrow_every, 1, INT32_MAX, "DEEP R: regrow every N steps (RigL gradients only then)"),
     F("lr-w", 'f', lr_w, "peak weight learning rate (one-cycle)"),
     F("lr-w-div", 'f', lr_w_div, "one-cycle: initial = peak / div"),
     F("lr-w-final-div", 'f', lr_w_final_div, "one-cycle: final = initial / final-div"),
@@ -114,11 +120,12 @@ static const cfg_field fields[] = {
     F("aug-stretch", 'f', aug_stretch, "augmentation: max relative time stretch (0.1 = +-10 %)"),
     F("aug-time", 'f', aug_time, "augmentation: max time shift (steps)"),
     F("qat-membrane", 'f', qat_membrane, "fine-tuning: weight of the CE of the mean readout membrane"),
-    F("qat-readout-only", 'i', qat_readout_only, "fine-tuning: 1 = only the readout projection learns"),
+    I("qat-readout-only", qat_readout_only, 0, 1, "fine-tuning: 1 = only the readout projection learns"),
     F("membrane", 'f', membrane, "main phase: weight of the CE of the mean readout membrane"),
     F("seed", 'u', seed, "random seed"),
 };
 #undef F
+#undef I
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 
 static const char *delay_names[] = {"none", "fixed", "dcls"};
@@ -126,75 +133,79 @@ static const char *kernel_names[] = {"gauss", "interp"};
 
 sl_status sl_train_cfg_set(sl_train_cfg *c, const char *key, const char *val, sl_err *err) {
   for (size_t i = 0; i < N_FIELDS; i++) {
-    if (strcmp(fields[i].key, key)) continue;
-    char *end = NULL;
-    void *p = (char *)c + fields[i].off;
-    switch (fields[i].type) {
+    const cfg_field *fd = &fields[i];
+    if (strcmp(fd->key, key)) continue;
+    void *p = (char *)c + fd->off;
+    sl_parse_result r = SL_PARSE_SYNTAX;
+    switch (fd->type) {
       case 'i': {
-        long v = strtol(val, &end, 10);
-        if (*val && !*end) { *(int32_t *)p = (int32_t)v; return SL_OK; }
+        int64_t v;
+        if (!(r = sl_parse_int(val, fd->lo, fd->hi, &v))) { *(int32_t *)p = (int32_t)v; return SL_OK; }
+        if (r == SL_PARSE_RANGE)
+          return sl_err_set(err, SL_ERR_ARG, "%s %s out of range %lld..%lld (%s)", key, val, (long long)fd->lo,
+                            (long long)fd->hi, fd->help);
         break;
       }
       case 'f': {
-        double v = strtod(val, &end);
-        if (*val && !*end) { *(float *)p = (float)v; return SL_OK; }
-        /* fractions such as 31/32 */
-        if (end && *end == '/') {
-          double d = strtod(end + 1, &end);
-          if (!*end && d != 0) { *(float *)p = (float)(v / d); return SL_OK; }
-        }
+        float v;
+        if (!(r = sl_parse_real(val, &v))) { *(float *)p = v; return SL_OK; }
         break;
       }
       case 'u': {
-        unsigned long long v = strtoull(val, &end, 10);
-        if (*val && !*end) { *(uint64_t *)p = v; return SL_OK; }
+        uint64_t v;
+        if (!(r = sl_parse_u64(val, &v))) { *(uint64_t *)p = v; return SL_OK; }
         break;
       }
       case 'd':
         for (int k = 0; k < 3; k++)
           if (!strcmp(val, delay_names[k])) { *(int32_t *)p = k; return SL_OK; }
-        break;
+        return sl_err_set(err, SL_ERR_ARG, "bad value '%s' for %s (%s)", val, key, fd->help);
       case 'k':
         for (int k = 0; k < 2; k++)
           if (!strcmp(val, kernel_names[k])) { *(int32_t *)p = k; return SL_OK; }
-        break;
+        return sl_err_set(err, SL_ERR_ARG, "bad value '%s' for %s (%s)", val, key, fd->help);
     }
-    return sl_err_set(err, SL_ERR_ARG, "bad value '%s' for %s (%s)", val, key, fields[i].help);
+    return sl_err_set(err, SL_ERR_ARG, "bad value '%s' for %s: %s (%s)", val, key, sl_parse_what(r), fd->help);
   }
   return sl_err_set(err, SL_ERR_ARG, "unknown option '%s'", key);
+}
+
+sl_status sl_train_cfg_read(sl_train_cfg *c, FILE *f, const char *name, sl_err *err) {
+  char line[512];
+  int ln = 0;
+  while (fgets(line, sizeof line, f)) {
+    ln++;
+    if (!strchr(line, '\n') && !feof(f))
+      return sl_err_set(err, SL_ERR_PARSE, "%s:%d: line longer than %zu characters", name, ln, sizeof line - 2);
+    char *h = strchr(line, '#');
+    if (h) *h = 0;
+    char key[128], val[128], extra[2];
+    char *eq = strchr(line, '=');
+    if (!eq) {
+      if (sscanf(line, " %127s", key) == 1) return sl_err_set(err, SL_ERR_PARSE, "%s:%d: expected 'key = value'", name, ln);
+      continue;
+    }
+    *eq = 0;
+    if (sscanf(line, " %127s %1s", key, extra) != 1 || sscanf(eq + 1, " %127s %1s", val, extra) != 1)
+      return sl_err_set(err, SL_ERR_PARSE, "%s:%d: expected 'key = value'", name, ln);
+    sl_err e2;
+    if (sl_train_cfg_set(c, key, val, &e2)) return sl_err_set(err, SL_ERR_PARSE, "%s:%d: %s", name, ln, e2.msg);
+  }
+  if (ferror(f)) return sl_err_set(err, SL_ERR_IO, "%s: read error", name);
+  return SL_OK;
 }
 
 sl_status sl_train_cfg_load(sl_train_cfg *c, const char *path, sl_err *err) {
   FILE *f = fopen(path, "r");
   if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
-  char line[512];
-  int ln = 0;
-  while (fgets(line, sizeof line, f)) {
-    ln++;
-    char *h = strchr(line, '#');
-    if (h) *h = 0;
-    char key[128], val[128];
-    char *eq = strchr(line, '=');
-    if (!eq) {
-      if (sscanf(line, " %127s", key) == 1) {
-        fclose(f);
-        return sl_err_set(err, SL_ERR_PARSE, "%s:%d: expected 'key = value'", path, ln);
-      }
-      continue;
-    }
-    *eq = 0;
-    if (sscanf(line, " %127s", key) != 1 || sscanf(eq + 1, " %127s", val) != 1) {
-      fclose(f);
-      return sl_err_set(err, SL_ERR_PARSE, "%s:%d: expected 'key = value'", path, ln);
-    }
-    sl_err e2;
-    if (sl_train_cfg_set(c, key, val, &e2)) {
-      fclose(f);
-      return sl_err_set(err, SL_ERR_PARSE, "%s:%d: %s", path, ln, e2.msg);
-    }
+  struct stat sb;
+  if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
+    fclose(f);
+    return sl_err_set(err, SL_ERR_IO, "%s: not a regular file (a configuration is a text file)", path);
   }
+  sl_status st = sl_train_cfg_read(c, f, path, err);
   fclose(f);
-  return SL_OK;
+  return st;
 }
 
 void sl_train_cfg_print(FILE *f, const sl_train_cfg *c) {
@@ -230,31 +241,62 @@ void sl_train_cfg_help(FILE *f) {
 
 static int is_pow2(int x) { return x > 0 && !(x & (x - 1)); }
 
+/* a real in [lo, hi] (NaN fails every comparison, so it is refused too) */
+static int in_range(float x, double lo, double hi) { return isfinite(x) && x >= lo && x <= hi; }
+
 sl_status sl_train_cfg_check(const sl_train_cfg *c, sl_err *err) {
-  if (c->n_in < 1 || c->n_in > 1024) return sl_err_set(err, SL_ERR_ARG, "inputs %d not in 1..1024", c->n_in);
-  if (c->n_layers < 1 || c->n_layers > SL_TRAIN_MAX_LAYERS)
-    return sl_err_set(err, SL_ERR_ARG, "layers %d not in 1..%d", c->n_layers, SL_TRAIN_MAX_LAYERS);
-  if (c->n_out < 2 || c->n_out > 256) return sl_err_set(err, SL_ERR_ARG, "classes %d not in 2..256", c->n_out);
-  if (c->n_hid < 1 || c->n_hid * c->n_layers + c->n_out > 1024)
+  /* every field alone: integers in their ranges, every real finite */
+  for (size_t i = 0; i < N_FIELDS; i++) {
+    const void *p = (const char *)c + fields[i].off;
+    if (fields[i].type == 'i') {
+      const int64_t v = *(const int32_t *)p;
+      if (v < fields[i].lo || v > fields[i].hi)
+        return sl_err_set(err, SL_ERR_ARG, "%s %lld out of range %lld..%lld (%s)", fields[i].key, (long long)v,
+                          (long long)fields[i].lo, (long long)fields[i].hi, fields[i].help);
+    } else if (fields[i].type == 'f' && !isfinite(*(const float *)p)) {
+      return sl_err_set(err, SL_ERR_ARG, "%s %g is not a finite number", fields[i].key, *(const float *)p);
+    }
+  }
+  if (c->delay_mode < 0 || c->delay_mode > 2) return sl_err_set(err, SL_ERR_ARG, "bad delay mode %d", c->delay_mode);
+  if (c->dcls_kernel < 0 || c->dcls_kernel > 1) return sl_err_set(err, SL_ERR_ARG, "bad DCLS kernel %d", c->dcls_kernel);
+  if (c->smooth < 0 || c->smooth > 1) return sl_err_set(err, SL_ERR_ARG, "smooth %d not 0 or 1", c->smooth);
+  if (!isfinite(c->adam_b1) || !isfinite(c->adam_b2) || !isfinite(c->adam_eps) || !(c->adam_b1 >= 0 && c->adam_b1 < 1) ||
+      !(c->adam_b2 >= 0 && c->adam_b2 < 1) || !(c->adam_eps > 0))
+    return sl_err_set(err, SL_ERR_ARG, "Adam constants b1 %g, b2 %g not in [0, 1) or eps %g not > 0", c->adam_b1,
+                      c->adam_b2, c->adam_eps);
+  /* the sizes together (in 64 bits: each is in range, the product cannot overflow) */
+  if ((int64_t)c->n_hid * c->n_layers + c->n_out > 1024)
     return sl_err_set(err, SL_ERR_ARG, "hidden %d x layers %d + classes %d exceeds the core's 1024 neurons",
                       c->n_hid, c->n_layers, c->n_out);
-  if (c->taps < 1 || c->taps > SL_TRAIN_MAX_TAPS) return sl_err_set(err, SL_ERR_ARG, "taps %d not in 1..32", c->taps);
-  if (c->steps < 2 || c->steps > 65535) return sl_err_set(err, SL_ERR_ARG, "steps %d not in 2..65535", c->steps);
-  if (c->batch < 1) return sl_err_set(err, SL_ERR_ARG, "batch must be >= 1");
-  if (c->epochs < 0 || c->qat_epochs < 0) return sl_err_set(err, SL_ERR_ARG, "epochs must be >= 0");
-  if (c->tau <= 1 || c->tau_out <= 1) return sl_err_set(err, SL_ERR_ARG, "tau must be > 1 step");
-  if (c->dropout < 0 || c->dropout >= 1) return sl_err_set(err, SL_ERR_ARG, "dropout must be in [0, 1)");
-  if (!(c->in_scale > 0)) return sl_err_set(err, SL_ERR_ARG, "in-scale must be > 0");
-  if (c->delay_mode < 0 || c->delay_mode > 2) return sl_err_set(err, SL_ERR_ARG, "bad delay mode");
-  if (!(c->qat_membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "qat-membrane must be >= 0");
-  if (!(c->membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "membrane must be >= 0");
-  if (c->regrow_every < 1) return sl_err_set(err, SL_ERR_ARG, "regrow-every must be >= 1");
-  if (c->dcls_kernel < 0 || c->dcls_kernel > 1) return sl_err_set(err, SL_ERR_ARG, "bad DCLS kernel");
-  if (c->sparsity < 0 || c->sparsity >= 1) return sl_err_set(err, SL_ERR_ARG, "sparsity must be in [0, 1)");
-  if (c->n_cand < 1 || c->n_cand > c->taps)
-    return sl_err_set(err, SL_ERR_ARG, "candidates %d not in 1..taps", c->n_cand);
+  /* the reals */
+  if (!(c->tau > 1) || !(c->tau_out > 1)) return sl_err_set(err, SL_ERR_ARG, "tau %g, tau-out %g: must be > 1 step", c->tau, c->tau_out);
+  if (!(c->surr_alpha > 0)) return sl_err_set(err, SL_ERR_ARG, "surr-alpha %g must be > 0", c->surr_alpha);
+  if (!(c->dropout >= 0 && c->dropout < 1)) return sl_err_set(err, SL_ERR_ARG, "dropout %g not in [0, 1)", c->dropout);
+  if (!(c->in_scale > 0 && c->in_scale <= 1e6f)) /* in-scale x 255 is the largest feature */
+    return sl_err_set(err, SL_ERR_ARG, "in-scale %g not in (0, 1e6]", c->in_scale);
+  if (!(c->init_gain > 0)) return sl_err_set(err, SL_ERR_ARG, "init-gain %g must be > 0", c->init_gain);
+  /* sigma is in taps: beyond the delay range a wider kernel changes nothing */
+  if (!in_range(c->sigma_start, 0, 4 * SL_TRAIN_MAX_TAPS) || !in_range(c->sigma_end, 0, 4 * SL_TRAIN_MAX_TAPS) ||
+      !in_range(c->sigma_add, 0, 4 * SL_TRAIN_MAX_TAPS))
+    return sl_err_set(err, SL_ERR_ARG, "sigma-start %g, sigma-end %g, sigma-add %g: each must be in [0, %d]",
+                      c->sigma_start, c->sigma_end, c->sigma_add, 4 * SL_TRAIN_MAX_TAPS);
+  if (!in_range(c->sigma_frac, 0, 1)) return sl_err_set(err, SL_ERR_ARG, "sigma-frac %g not in [0, 1]", c->sigma_frac);
+  if (!(c->kernel_radius > 0 && c->kernel_radius <= 4 * SL_TRAIN_MAX_TAPS))
+    return sl_err_set(err, SL_ERR_ARG, "kernel-radius %g not in (0, %d]", c->kernel_radius, 4 * SL_TRAIN_MAX_TAPS);
+  if (!in_range(c->ste_frac, 0, 1)) return sl_err_set(err, SL_ERR_ARG, "ste-frac %g not in [0, 1]", c->ste_frac);
+  if (!(c->sparsity >= 0 && c->sparsity < 1)) return sl_err_set(err, SL_ERR_ARG, "sparsity %g not in [0, 1)", c->sparsity);
+  if (!(c->regrow_init >= 0)) return sl_err_set(err, SL_ERR_ARG, "regrow-init %g must be >= 0", c->regrow_init);
+  if (!(c->lr_w >= 0) || !(c->lr_pos >= 0) || !(c->lr_qat >= 0) || !(c->l1 >= 0))
+    return sl_err_set(err, SL_ERR_ARG, "lr-w %g, lr-pos %g, lr-qat %g, l1 %g: each must be >= 0", c->lr_w, c->lr_pos,
+                      c->lr_qat, c->l1);
+  if (!(c->lr_w_div > 0) || !(c->lr_w_final_div > 0))
+    return sl_err_set(err, SL_ERR_ARG, "lr-w-div %g, lr-w-final-div %g: each must be > 0", c->lr_w_div, c->lr_w_final_div);
+  if (!in_range(c->lr_w_pct, 0, 1)) return sl_err_set(err, SL_ERR_ARG, "lr-w-pct %g not in [0, 1]", c->lr_w_pct);
+  if (!(c->qat_membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "qat-membrane %g must be >= 0", c->qat_membrane);
+  if (!(c->membrane >= 0)) return sl_err_set(err, SL_ERR_ARG, "membrane %g must be >= 0", c->membrane);
+  if (c->n_cand > c->taps) return sl_err_set(err, SL_ERR_ARG, "candidates %d not in 1..taps", c->n_cand);
   if (c->n_cand > 1 && !c->deepr) return sl_err_set(err, SL_ERR_ARG, "candidates > 1 needs deepr = 1");
-  if (c->row_cap && (!is_pow2(c->row_cap) || c->row_cap > 1024))
+  if (c->row_cap && !is_pow2(c->row_cap))
     return sl_err_set(err, SL_ERR_ARG, "row-cap %d is not a power of two <= 1024", c->row_cap);
   if (!(c->aug_shift >= 0 && c->aug_shift < c->n_in))
     return sl_err_set(err, SL_ERR_ARG, "aug-shift %g not in [0, inputs)", c->aug_shift);
@@ -470,7 +512,7 @@ sl_status sl_model_init(sl_model *m, const sl_train_cfg *cfg, int n_threads, sl_
   if (!row_cap) {
     int need = c->n_hid > c->n_out ? c->n_hid : c->n_out;
     row_cap = 1;
-    while (row_cap < need) row_cap <<= 1;
+    while (row_cap < need && row_cap < 1024) row_cap <<= 1; /* need <= 1024 (sl_train_cfg_check) */
   }
   c->row_cap = row_cap;
   int fail = 0;
@@ -938,7 +980,9 @@ void sl_model_batch(sl_model *m, const uint8_t *const *payload, const int32_t *l
       }
     }
   }
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
+#endif
   for (int b = 0; b < B; b++) {
     int tid = 0;
 #ifdef _OPENMP
@@ -1132,11 +1176,23 @@ static size_t ckpt_size(const sl_model *m) {
   return n;
 }
 
+/* The size a checkpoint of a configuration has and its parameter count, computed in 64 bits
+ * from a checked configuration, before anything is allocated. */
+static uint64_t ckpt_size_of(const sl_train_cfg *c, uint64_t *n_params) {
+  const int64_t nc = c->deepr ? c->n_cand : 1;
+  uint64_t syn = 0;
+  for (int p = 0; p <= c->n_layers; p++) {
+    const int64_t n_pre = p == 0 ? c->n_in : c->n_hid, n_post = p == c->n_layers ? c->n_out : c->n_hid;
+    syn += (uint64_t)(n_pre * n_post * nc);
+  }
+  *n_params = 2 * syn;
+  return CKPT_HEADER + sizeof(sl_train_cfg) + 4 * *n_params * sizeof(sl_real) + 2 * syn;
+}
 
-sl_status sl_ckpt_save(const sl_model *m, const char *path, sl_err *err) {
+sl_status sl_ckpt_encode(const sl_model *m, uint8_t **out, size_t *out_len, sl_err *err) {
   const size_t total = ckpt_size(m);
   uint8_t *buf = calloc(1, total);
-  if (!buf) return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
+  if (!buf) return sl_err_set(err, SL_ERR_NOMEM, "out of memory for a checkpoint of %zu bytes", total);
   ckpt_header h;
   memset(&h, 0, sizeof h);
   memcpy(h.magic, CKPT_MAGIC, 4);
@@ -1171,65 +1227,132 @@ sl_status sl_ckpt_save(const sl_model *m, const char *path, sl_err *err) {
   memcpy(buf, &h, sizeof h);
   h.crc = sl_crc32(0, buf, total);
   memcpy(buf, &h, sizeof h);
-  sl_status st = sl_write_file_atomic(path, buf, total, err);
+  *out = buf;
+  *out_len = total;
+  return SL_OK;
+}
+
+sl_status sl_ckpt_save(const sl_model *m, const char *path, sl_err *err) {
+  uint8_t *buf;
+  size_t total;
+  sl_err e2;
+  sl_status st = sl_ckpt_encode(m, &buf, &total, &e2);
+  if (st) return sl_err_set(err, st, "%s: %s", path, e2.msg);
+  st = sl_write_file_atomic(path, buf, total, err);
   free(buf);
   return st;
 }
 
-sl_status sl_ckpt_load(sl_model *m, const char *path, int n_threads, sl_err *err) {
-  uint8_t *buf;
-  size_t len;
-  sl_status st = sl_read_file(path, &buf, &len, err);
-  if (st) return st;
-  ckpt_header h;
-  if (len < CKPT_HEADER) { free(buf); return sl_err_set(err, SL_ERR_TRUNCATED, "%s: too short for a checkpoint", path); }
-  memcpy(&h, buf, sizeof h);
-  if (memcmp(h.magic, CKPT_MAGIC, 4)) {
-    free(buf);
-    return sl_err_set(err, SL_ERR_MAGIC, "%s: not a spikeline checkpoint (bad magic)", path);
+/* A parameter-shaped tensor (w0, pos0, w1, pos1, ...) of a loaded checkpoint: delay positions
+ * (with_pos) within 0..taps-1, as they are clamped after every step, checked first; then every
+ * entry finite and, with nonneg, >= 0. Returns 0, or 1 with the message. */
+static int bad_tensor(const sl_model *m, const sl_real *mem, const char *what, int with_pos, int nonneg,
+                      const char *name, sl_err *err) {
+  for (int pass = 0; pass < 2; pass++) {
+    size_t off = 0;
+    for (int p = 0; p < m->n_proj; p++)
+      for (int half = 0; half < 2; half++) {
+        const size_t n = m->t_size[2 * p + half];
+        const int pos = with_pos && half == 1;
+        for (size_t k = 0; pass == 0 && pos && k < n; k++) {
+          const sl_real v = mem[off + k];
+          if (!(isfinite(v) && v >= 0 && v <= m->cfg.taps - 1)) {
+            sl_err_set(err, SL_ERR_RANGE, "%s: %s: projection %d synapse %zu: delay position %g outside 0..%d", name,
+                       what, p, k, (double)v, m->cfg.taps - 1);
+            return 1;
+          }
+        }
+        for (size_t k = 0; pass == 1 && k < n; k++) {
+          const sl_real v = mem[off + k];
+          if (!isfinite(v) || (nonneg && v < 0)) {
+            sl_err_set(err, SL_ERR_RANGE, "%s: %s: projection %d %s %zu is %g (must be finite%s)", name, what, p,
+                       half ? "position entry" : "weight entry", k, (double)v, nonneg ? " and >= 0" : "");
+            return 1;
+          }
+        }
+        off += n;
+      }
   }
-  if (h.version != CKPT_VERSION || h.real_size != sizeof(sl_real) || h.cfg_size != sizeof(sl_train_cfg)) {
-    free(buf);
+  return 0;
+}
+
+sl_status sl_ckpt_decode(sl_model *m, const uint8_t *data, size_t len, const char *name, int n_threads, sl_err *err) {
+  memset(m, 0, sizeof *m);
+  ckpt_header h;
+  if (len < CKPT_HEADER)
+    return sl_err_set(err, SL_ERR_TRUNCATED, "%s: %zu bytes, too short for a checkpoint (header %d bytes)", name, len,
+                      CKPT_HEADER);
+  memcpy(&h, data, sizeof h);
+  if (memcmp(h.magic, CKPT_MAGIC, 4)) return sl_err_set(err, SL_ERR_MAGIC, "%s: not a spikeline checkpoint (bad magic)", name);
+  if (h.version != CKPT_VERSION || h.real_size != sizeof(sl_real) || h.cfg_size != sizeof(sl_train_cfg))
     return sl_err_set(err, SL_ERR_VERSION,
                       "%s: checkpoint version %u (real %u bytes) but this trainer writes %u (real %zu): re-run "
-                      "`spikeline train` to make a new one", path, h.version, h.real_size, CKPT_VERSION, sizeof(sl_real));
-  }
-  if (h.total != len) {
-    free(buf);
-    return sl_err_set(err, SL_ERR_SIZE, "%s: %zu bytes but the header says %llu (truncated?)", path, len,
+                      "`spikeline train` to make a new one", name, h.version, h.real_size, CKPT_VERSION, sizeof(sl_real));
+  if (h.total != len)
+    return sl_err_set(err, SL_ERR_SIZE, "%s: %zu bytes but the header says %llu (truncated?)", name, len,
                       (unsigned long long)h.total);
-  }
-  uint32_t crc = h.crc;
+  if (len < CKPT_HEADER + sizeof(sl_train_cfg))
+    return sl_err_set(err, SL_ERR_TRUNCATED, "%s: %zu bytes, too short for the header and configuration (%zu bytes)",
+                      name, len, CKPT_HEADER + sizeof(sl_train_cfg));
+  /* the CRC over the file with the CRC field as zero */
   ckpt_header z = h;
   z.crc = 0;
-  memcpy(buf, &z, sizeof z);
-  if (sl_crc32(0, buf, len) != crc) {
-    free(buf);
-    return sl_err_set(err, SL_ERR_CRC, "%s: checksum mismatch (corrupt checkpoint)", path);
-  }
+  uint32_t crc = sl_crc32(0, &z, sizeof z);
+  crc = sl_crc32(crc, data + CKPT_HEADER, len - CKPT_HEADER);
+  if (crc != h.crc) return sl_err_set(err, SL_ERR_CRC, "%s: checksum mismatch (corrupt checkpoint)", name);
   sl_train_cfg cfg;
-  memcpy(&cfg, buf + CKPT_HEADER, sizeof cfg);
-  st = sl_model_init(m, &cfg, n_threads, err);
-  if (st) { free(buf); return st; }
-  if (ckpt_size(m) != len || m->n_params != h.n_params) {
+  memcpy(&cfg, data + CKPT_HEADER, sizeof cfg);
+  sl_err e2;
+  if (sl_train_cfg_check(&cfg, &e2)) return sl_err_set(err, SL_ERR_RANGE, "%s: configuration: %s", name, e2.msg);
+  uint64_t n_params;
+  const uint64_t want = ckpt_size_of(&cfg, &n_params);
+  if (want != len || n_params != h.n_params)
+    return sl_err_set(err, SL_ERR_SIZE, "%s: %zu bytes, %llu parameters, but its configuration needs %llu bytes, %llu "
+                      "parameters", name, len, (unsigned long long)h.n_params, (unsigned long long)want,
+                      (unsigned long long)n_params);
+  const int64_t epochs = (int64_t)cfg.epochs + cfg.qat_epochs;
+  if (h.step < 0 || h.epoch < 0 || h.epoch > epochs || h.phase < 0 || h.phase > 1 || h.best_epoch < -1 ||
+      h.best_epoch > epochs || h.pruned_total < 0)
+    return sl_err_set(err, SL_ERR_RANGE, "%s: training state out of range (step %lld, epoch %d, phase %d, best epoch %d, "
+                      "pruned %d; %lld epochs)", name, (long long)h.step, h.epoch, h.phase, h.best_epoch,
+                      h.pruned_total, (long long)epochs);
+  if (!(isfinite(h.best_val) && h.best_val >= -1 && h.best_val <= 1))
+    return sl_err_set(err, SL_ERR_RANGE, "%s: best validation accuracy %g not in [-1, 1]", name, h.best_val);
+  if (!(isfinite(h.sigma) && h.sigma >= 0 && h.sigma <= 8 * SL_TRAIN_MAX_TAPS))
+    return sl_err_set(err, SL_ERR_RANGE, "%s: DCLS sigma %g not in [0, %d]", name, h.sigma, 8 * SL_TRAIN_MAX_TAPS);
+  sl_status st = sl_model_init(m, &cfg, n_threads, &e2);
+  if (st) return sl_err_set(err, st, "%s: %s", name, e2.msg);
+  if (ckpt_size(m) != len || m->n_params != h.n_params) { /* ckpt_size_of and sl_model_init agree */
     sl_model_free(m);
-    free(buf);
-    return sl_err_set(err, SL_ERR_SIZE, "%s: sizes disagree with its configuration", path);
+    return sl_err_set(err, SL_ERR_SIZE, "%s: sizes disagree with its configuration", name);
   }
   size_t off = CKPT_HEADER + sizeof cfg;
   const size_t tb = m->n_params * sizeof(sl_real);
-  memcpy(m->params_mem, buf + off, tb); off += tb;
-  memcpy(m->m_mem, buf + off, tb); off += tb;
-  memcpy(m->v_mem, buf + off, tb); off += tb;
-  memcpy(m->best_mem, buf + off, tb); off += tb;
+  memcpy(m->params_mem, data + off, tb); off += tb;
+  memcpy(m->m_mem, data + off, tb); off += tb;
+  memcpy(m->v_mem, data + off, tb); off += tb;
+  memcpy(m->best_mem, data + off, tb); off += tb;
   for (int p = 0; p < m->n_proj; p++) {
-    memcpy(m->proj[p].active, buf + off, (size_t)m->proj[p].n_syn);
+    memcpy(m->proj[p].active, data + off, (size_t)m->proj[p].n_syn);
     off += (size_t)m->proj[p].n_syn;
   }
   for (int p = 0; p < m->n_proj; p++) {
-    memcpy(m->proj[p].best_active, buf + off, (size_t)m->proj[p].n_syn);
+    memcpy(m->proj[p].best_active, data + off, (size_t)m->proj[p].n_syn);
     off += (size_t)m->proj[p].n_syn;
   }
+  static const char *tname[4] = {"parameters", "Adam first moments", "Adam second moments", "best parameters"};
+  const sl_real *mem[4] = {m->params_mem, m->m_mem, m->v_mem, m->best_mem};
+  for (int k = 0; k < 4; k++)
+    if (bad_tensor(m, mem[k], tname[k], k == 0 || k == 3, k == 2, name, err)) {
+      sl_model_free(m);
+      return SL_ERR_RANGE;
+    }
+  for (int p = 0; p < m->n_proj; p++)
+    for (int32_t s = 0; s < m->proj[p].n_syn; s++)
+      if (m->proj[p].active[s] > 1 || m->proj[p].best_active[s] > 1) {
+        sl_model_free(m);
+        return sl_err_set(err, SL_ERR_RANGE, "%s: projection %d synapse %d: active flag not 0 or 1", name, p, s);
+      }
   m->step = h.step;
   m->epoch = h.epoch;
   m->phase = h.phase;
@@ -1237,7 +1360,17 @@ sl_status sl_ckpt_load(sl_model *m, const char *path, int n_threads, sl_err *err
   m->pruned_total = h.pruned_total;
   m->best_val = h.best_val;
   m->sigma = h.sigma;
-  free(buf);
   sl_model_prepare(m, m->sigma, m->phase == 1);
   return SL_OK;
+}
+
+sl_status sl_ckpt_load(sl_model *m, const char *path, int n_threads, sl_err *err) {
+  uint8_t *buf;
+  size_t len;
+  memset(m, 0, sizeof *m);
+  sl_status st = sl_read_file(path, &buf, &len, err);
+  if (st) return st;
+  st = sl_ckpt_decode(m, buf, len, path, n_threads, err);
+  free(buf);
+  return st;
 }

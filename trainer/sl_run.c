@@ -85,6 +85,7 @@ typedef struct {
 
 static void lines_add(lines_t *L, const char *s) {
   if (L->n == L->cap) {
+    if (L->cap > (1 << 24)) return; /* bounded: one line per epoch, epochs <= 2 x 10^6 */
     int cap = L->cap ? 2 * L->cap : 64;
     char **p = realloc(L->line, sizeof(char *) * cap);
     if (!p) return;
@@ -168,7 +169,6 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
     sl_model_free(&m);
     return st;
   }
-  mkdir_p(o->out_dir); /* only once the run can start: a refused one leaves nothing behind */
   const sl_train_cfg *c = &m.cfg;
   int32_t ntr, nva, nte;
   int32_t *tr = sl_data_split(d, SL_SPLIT_TRAIN, &ntr), *va = sl_data_split(d, SL_SPLIT_VAL, &nva),
@@ -188,6 +188,8 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
     st = sl_err_set(err, SL_ERR_ARG, "no training samples");
     goto done;
   }
+  /* only once the run can start (model and data checked): a refused one leaves nothing behind */
+  mkdir_p(o->out_dir);
   if (resumed) { /* keep the metrics of the epochs already done */
     FILE *f = fopen(csv, "r");
     char buf[1024];
@@ -232,7 +234,9 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
         lab[k] = d->label[order[b0 + k]];
       }
       if (aug) { /* a new variant of every training sample each epoch; evaluation sees the data as is */
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(m.n_threads)
+#endif
         for (int k = 0; k < nb; k++)
           sl_augment(aug_buf + per * k, d->pay + per * order[b0 + k], d->steps, d->channels, c,
                      sl_augment_key(c->seed, e, order[b0 + k]));

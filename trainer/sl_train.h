@@ -86,9 +86,12 @@ typedef struct {
 void sl_train_cfg_default(sl_train_cfg *c);
 /* Set one option by name ("hidden", "lr-w", ...) from text; returns SL_ERR_ARG naming it. */
 sl_status sl_train_cfg_set(sl_train_cfg *c, const char *key, const char *val, sl_err *err);
-/* Read "key = value" lines ('#' comments). */
+/* Read "key = value" lines ('#' comments) from a regular file; errors name it and the line. */
 sl_status sl_train_cfg_load(sl_train_cfg *c, const char *path, sl_err *err);
+/* The same from an open stream (name: for the messages). */
+sl_status sl_train_cfg_read(sl_train_cfg *c, FILE *f, const char *name, sl_err *err);
 void sl_train_cfg_print(FILE *f, const sl_train_cfg *c);
+/* Every field in its range (integers in 64 bits, reals finite), then the fields together. */
 sl_status sl_train_cfg_check(const sl_train_cfg *c, sl_err *err);
 /* The hardware leak for a time constant: L = round((1 - 1/tau) 4096); beta = L / 4096. */
 int32_t sl_leak_q12(float tau);
@@ -282,8 +285,14 @@ double sl_loss_membrane_forward_backward(sl_real *gM, const sl_real *M, int32_t 
 
 /* ---- checkpoint: one write (header + config + state + tensors), atomic ---- */
 sl_status sl_ckpt_save(const sl_model *m, const char *path, sl_err *err);
-/* Load into an uninitialised model (it is initialised from the stored config). */
+/* Load into an uninitialised model (it is initialised from the stored config). The length
+ * is checked before anything is read, then every field: the configuration's ranges, the
+ * training state, finite tensors and delay positions inside the range. Errors name the file. */
 sl_status sl_ckpt_load(sl_model *m, const char *path, int n_threads, sl_err *err);
+/* The same from bytes in memory (name: for the messages). */
+sl_status sl_ckpt_decode(sl_model *m, const uint8_t *data, size_t len, const char *name, int n_threads, sl_err *err);
+/* The checkpoint bytes of a model (malloc'd). */
+sl_status sl_ckpt_encode(const sl_model *m, uint8_t **out, size_t *out_len, sl_err *err);
 
 /* ---- RNG: counter-based, so batches, masks and rewiring depend on (seed, step), not history */
 uint64_t sl_hash64(uint64_t x);

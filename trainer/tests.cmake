@@ -43,3 +43,27 @@ if(TARGET sl_trainer_f64)
            COMMAND sh -c "$<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-int.txt int && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-dcls.txt dcls && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-interp.txt interp && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-membrane.txt membrane && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-wide.txt wide && $<TARGET_FILE:sl_twin_dump> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-runs.txt runs && $<TARGET_FILE:sl_twin_dump_f32> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-f32-int.txt int && $<TARGET_FILE:sl_twin_dump_f32> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-f32-wide.txt wide && $<TARGET_FILE:sl_twin_dump_f32> ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-f32-runs.txt runs && ${SL_PYTHON_TORCH} ${PROJECT_SOURCE_DIR}/trainer/twin/sl_twin.py ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-int.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-dcls.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-interp.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-membrane.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-wide.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-runs.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-f32-int.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-f32-wide.txt ${CMAKE_CURRENT_BINARY_DIR}/tmp/twin-f32-runs.txt")
   set_tests_properties(trainer_torch_twin PROPERTIES LABELS "train" SKIP_RETURN_CODE 77 TIMEOUT 300)
 endif()
+# Refusals of bad options, configurations, checkpoints and data through the real CLI, and a
+# tiny training run (seconds, so the sanitizer pass trains too): not "nosan".
+if(TARGET sl_trainer)
+  sl_add_check_test(test_trainer_cli SOURCES ${PROJECT_SOURCE_DIR}/trainer/tests/test_trainer_cli.c
+                    LABELS unit train cli TIMEOUT 300)
+  add_dependencies(test_trainer_cli spikeline)
+endif()
+# -DSL_OPENMP=OFF builds (README): the trainer libraries configured and built with OpenMP off
+# in a scratch directory (ccache makes a re-run cheap). Not in the sanitizer pass: the same
+# sources, a second time.
+if(TARGET sl_trainer)
+  add_test(NAME trainer_no_openmp
+           COMMAND bash ${PROJECT_SOURCE_DIR}/trainer/tests/no_openmp.sh ${PROJECT_SOURCE_DIR}
+                   ${CMAKE_CURRENT_BINARY_DIR}/tmp/no-openmp ${CMAKE_C_COMPILER} "${CMAKE_C_COMPILER_LAUNCHER}")
+  set_tests_properties(trainer_no_openmp PROPERTIES LABELS "unit;train;nosan" TIMEOUT 600)
+endif()
+# The trainer under clang's UBSan (pointer-overflow included), tiny trainings over every kernel
+# path; gcc's sanitizer pass misses some pointer overflows. Skipped (77) without clang.
+if(TARGET sl_trainer)
+  add_test(NAME trainer_clang_ubsan
+           COMMAND bash ${PROJECT_SOURCE_DIR}/trainer/tests/clang_ubsan.sh ${PROJECT_SOURCE_DIR}
+                   ${CMAKE_CURRENT_BINARY_DIR}/tmp/clang-ubsan "${CMAKE_C_COMPILER_LAUNCHER}")
+  set_tests_properties(trainer_clang_ubsan PROPERTIES LABELS "unit;train;nosan" SKIP_RETURN_CODE 77 TIMEOUT 300)
+endif()

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "sl_atomic.h"
 
@@ -14,6 +15,16 @@ sl_status sl_afile_open(sl_afile *a, const char *path, sl_err *err) {
   if (fd < 0) {
     a->tmp[0] = '\0';
     return sl_err_set(err, SL_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+  }
+  /* mkstemp creates 0600; an output gets the mode open(O_CREAT, 0666) would give it */
+  const mode_t mask = umask(022);
+  umask(mask);
+  if (fchmod(fd, 0666 & ~mask) != 0) {
+    const int e = errno;
+    close(fd);
+    unlink(a->tmp);
+    a->tmp[0] = '\0';
+    return sl_err_set(err, SL_ERR_IO, "%s: cannot set the mode: %s", path, strerror(e));
   }
   a->f = fdopen(fd, "wb");
   if (!a->f) {

@@ -27,11 +27,16 @@ static sl_status fail(ctx *c, sl_status code, const char *fmt, ...) {
   return sl_err_set(c->err, code, "%s:%u: %s", c->what, c->line, msg);
 }
 
+/* 1 if s is a decimal long; 0 otherwise, with errno = ERANGE only for a number beyond long */
 static int to_long(const char *s, long *v) {
   char *end;
   errno = 0;
   *v = strtol(s, &end, 10);
-  return *s && !*end && !errno;
+  if (!*s || *end) {
+    errno = 0;
+    return 0;
+  }
+  return !errno;
 }
 
 /* "name:a" or "name:a-b" → name (in buf), a, b. */
@@ -114,7 +119,10 @@ static sl_status do_line(ctx *c, char **w, int n, int *pops_closed) {
   sl_status s;
   if (!strcmp(w[0], "inputs") || !strcmp(w[0], "depth") || !strcmp(w[0], "rowcap")) {
     if (net->n_pops) return FAIL(SL_ERR_PARSE, "'%s' must come before populations", w[0]);
-    if (n != 2 || !to_long(w[1], &v) || v < 1 || v > 65535) return FAIL(SL_ERR_PARSE, "expected '%s <positive number>'", w[0]);
+    if (n != 2) return FAIL(SL_ERR_PARSE, "expected '%s <number>'", w[0]);
+    const int ok = to_long(w[1], &v), range = errno == ERANGE; /* range: a number, but beyond long */
+    if (!ok && !range) return FAIL(SL_ERR_PARSE, "expected '%s <number>', not '%s'", w[0], w[1]);
+    if (range || v < 1 || v > 65535) return FAIL(SL_ERR_HEADER, "%s %s out of range 1..65535", w[0], w[1]);
     if (!strcmp(w[0], "inputs")) net->n_inputs = (uint16_t)v;
     else if (!strcmp(w[0], "depth")) net->depth = (uint16_t)v;
     else net->row_cap = (uint16_t)v;
