@@ -152,7 +152,11 @@ static int random_rewire(sl_core *ref) {
     case 0: e = 0; break;
     case 1: e = sl_syn_pack((uint16_t)below(n->n_neurons), (int8_t)below(256), (uint8_t)below(32)); break;
     case 2: e = sl_syn_pack((uint16_t)below(1024), (int8_t)below(256), (uint8_t)below(n->depth)); break;
-    case 3: e = sl_syn_pack((uint16_t)below(n->n_neurons), 5, 0) | (1u << (13 + below(3))); break;
+    case 3: { /* any one reserved bit: 13..15 or 26..30 */
+      static const uint8_t rsv[] = {13, 14, 15, 26, 27, 28, 29, 30};
+      e = sl_syn_pack((uint16_t)below(n->n_neurons), 5, 0) | (1u << rsv[below(8)]);
+      break;
+    }
     case 4: e = below(0x7FFFFFFF) + 1; break; /* invalid but not zero */
     default: e = sl_syn_pack((uint16_t)below(n->n_neurons), (int8_t)below(256), (uint8_t)below(n->depth));
   }
