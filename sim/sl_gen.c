@@ -122,7 +122,7 @@ static sl_status gen_saturate(rng_t *r, const sl_gen_limits *lim, sl_net *n, sl_
   return s ? s : sl_net_validate(n, "gen", err);
 }
 
-/* Dense spiking: 1..3 spiking populations (16..160 neurons), thresholds 1..40, reset by
+/* Dense spiking: 1..3 spiking populations (16..64 neurons each), thresholds 1..40, reset by
  * subtraction, every input firing every step through positive weights onto every neuron:
  * most neurons fire every step, in long runs of consecutive indices. */
 static sl_status gen_dense(rng_t *r, const sl_gen_limits *lim, sl_net *n, sl_names *names, sl_eventset *es,
