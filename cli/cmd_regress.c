@@ -1,8 +1,10 @@
 /* cmd_regress.c — `spikeline regress`: differential cosimulation regression. Runs the golden
  * cases and N random cases (sl_gen) through the Verilated RTL (sl_cosim, lockstep against the
- * C model at every step) in parallel worker processes, compares the RTL's trace file with the
- * C model's byte for byte, shows a progress line, writes JUnit XML and a summary, and exits
- * non-zero on any mismatch. One Verilated binary serves every case. */
+ * C model at every step: spikes, state, counters, bus rules) in parallel worker processes,
+ * compares the RTL's own trace file with the C model's byte for byte, shows a progress line,
+ * writes JUnit XML and a summary, and exits non-zero on any mismatch or error. sl_cosim's
+ * exit status tells a mismatch (1) from an error (anything else): only the first counts as
+ * the core being caught. One Verilated binary serves every case. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -35,7 +37,7 @@ typedef struct {
 } rcase;
 
 typedef struct {
-  const char *cosim, *workdir, *junit, *examples;
+  const char *cosim, *workdir, *junit, *examples, *plusarg;
   int jobs, keep, state, expect_mismatch;
   unsigned timeout;
 } ropts;
@@ -57,15 +59,23 @@ static void help(void) {
        "  --start S          first seed (default 1)\n"
        "  --jobs J           parallel workers (default: number of CPUs)\n"
        "  --no-golden        skip the golden cases\n"
-       "  --state            also compare membranes and rings at every step\n"
+       "  --state            compare membranes, rings and scores at every step (the default)\n"
+       "  --no-state         compare spikes and final scores only in random cases (golden cases\n"
+       "                     still compare state)\n"
+       "  --plusarg +ARG     pass +ARG to the RTL of every case (e.g. +sl_bug=N for a build\n"
+       "                     with BugMode 99, docs/rtl.md)\n"
        "  --cosim PATH       the Verilated harness (default: the one built with this CLI)\n"
        "  --workdir DIR      case directories (default regress-work)\n"
        "  --junit FILE       write JUnit XML\n"
        "  --examples DIR     where tiny.sln/.sle live (default: the source tree's examples/)\n"
        "  --timeout SEC      per case (default 600)\n"
        "  --keep             keep passing cases' directories too\n"
-       "  --expect-mismatch  succeed only if some case shows an RTL/C-model mismatch (proves that\n"
-       "                     a deliberately wrong core is caught)");
+       "  --expect-mismatch  succeed only if some case shows an RTL/C-model mismatch and no case\n"
+       "                     had an error (proves that a deliberately wrong core is caught)\n"
+       "\n"
+       "Kinds of random case (see `spikeline gen`): plain, saturate (ring slots and membranes at\n"
+       "both 24-bit bounds) and dense (most neurons spiking every step; always run with stream\n"
+       "jitter and long output stalls).");
 }
 
 /* Child: write the case, the C model's trace, then become sl_cosim. */
@@ -125,11 +135,13 @@ static void run_child(const rcase *c, const ropts *o, const char *dir) {
   argv[k++] = "-o";
   argv[k++] = p_rtl;
   argv[k++] = "--fst-on-fail";
-  argv[k++] = p_fst;
+  argv[k++] = o->expect_mismatch ? "none" : p_fst; /* an expected mismatch needs no waveform */
   argv[k++] = "--load";
   argv[k++] = (c->seed % 2) ? "preload" : "bus";
-  if (o->state || c->golden) argv[k++] = "--state";
-  if (c->seed % 3 == 0) {
+  const int dense = !c->golden && sl_gen_case_kind(c->seed, SL_GEN_RANDOM) == SL_GEN_KIND_DENSE;
+  const int with_state = c->golden || o->state >= 0; /* default: every case (costs ~nothing) */
+  if (!with_state) argv[k++] = "--no-state";
+  if (c->seed % 3 == 0 || dense) {
     snprintf(jit, sizeof jit, "%llu", c->seed);
     argv[k++] = "--jitter";
     argv[k++] = jit;
@@ -139,6 +151,7 @@ static void run_child(const rcase *c, const ropts *o, const char *dir) {
     argv[k++] = "--rewire";
     argv[k++] = "3";
   }
+  if (o->plusarg) argv[k++] = o->plusarg;
   argv[k] = NULL;
   fflush(stdout);
   execv(o->cosim, (char *const *)argv);
@@ -202,8 +215,9 @@ int sl_cmd_regress(int argc, char **argv) {
       {"junit", required_argument, 0, 'x'}, {"cosim", required_argument, 0, 'c'}, {"workdir", required_argument, 0, 'w'},
       {"examples", required_argument, 0, 'e'}, {"timeout", required_argument, 0, 't'}, {"no-golden", no_argument, 0, 'G'},
       {"state", no_argument, 0, 'S'}, {"keep", no_argument, 0, 'k'}, {"expect-mismatch", no_argument, 0, 'M'},
+      {"no-state", no_argument, 0, 'N'}, {"plusarg", required_argument, 0, 'p'},
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  ropts o = {SL_COSIM_PATH, "regress-work", NULL, SL_EXAMPLES_DIR, 0, 0, 0, 0, 600};
+  ropts o = {SL_COSIM_PATH, "regress-work", NULL, SL_EXAMPLES_DIR, NULL, 0, 0, 0, 0, 600};
   unsigned long long nseeds = 100, start = 1;
   int golden = 1, opt;
   optind = 1;
@@ -219,6 +233,14 @@ int sl_cmd_regress(int argc, char **argv) {
       case 't': o.timeout = (unsigned)strtoul(optarg, NULL, 0); break;
       case 'G': golden = 0; break;
       case 'S': o.state = 1; break;
+      case 'N': o.state = -1; break;
+      case 'p':
+        if (optarg[0] != '+') {
+          sl_cli_error("regress", "--plusarg takes +NAME=VALUE, not '%s'", optarg);
+          return 2;
+        }
+        o.plusarg = optarg;
+        break;
       case 'k': o.keep = 1; break;
       case 'M': o.expect_mismatch = 1; break;
       case 'h': help(); return 0;
@@ -307,16 +329,19 @@ int sl_cmd_regress(int argc, char **argv) {
     } else if (code == 0) {
       c->state = 3;
       snprintf(c->msg, sizeof c->msg, "trace files differ: %s", b);
-    } else if (code == 1) {
+    } else if (code == 1) { /* sl_cosim: the core differs from the C model */
       c->state = 3;
       first_line_with(lg, "MISMATCH", c->msg, sizeof c->msg);
-      if (!c->msg[0]) snprintf(c->msg, sizeof c->msg, "sl_cosim failed, see %s", lg);
-    } else {
+      if (!c->msg[0]) snprintf(c->msg, sizeof c->msg, "sl_cosim reported a mismatch, see %s", lg);
+    } else { /* 2 usage, 3 error (files, a model the core cannot hold), 4 our child, signals */
       c->state = 4;
       if (WIFSIGNALED(status))
         snprintf(c->msg, sizeof c->msg, "killed by signal %d (timeout %u s?), see %s", WTERMSIG(status), o.timeout, lg);
-      else
-        snprintf(c->msg, sizeof c->msg, "error (exit %d), see %s", code, lg);
+      else {
+        first_line_with(lg, "sl_cosim", c->msg, sizeof c->msg);
+        if (!c->msg[0]) first_line_with(lg, "regress", c->msg, sizeof c->msg);
+        if (!c->msg[0]) snprintf(c->msg, sizeof c->msg, "error (exit %d), see %s", code, lg);
+      }
     }
     if (c->state == 3) failed++;
     if (c->state == 4) errors++;

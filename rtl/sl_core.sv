@@ -12,8 +12,15 @@ module sl_core
   parameter int SynAw     = sl_pkg::DefSynAw,
   parameter int ReadoutAw = sl_pkg::DefReadoutAw,
   parameter int PopAw     = sl_pkg::DefPopAw,
-  // 0 = the real core. Deliberately wrong variants, for proving the regression catches bugs:
-  // 1 = no ring forwarding, 2 = every delay one step too long.
+  // 0 = the real core. Deliberately wrong variants, for proving the regression catches bugs
+  // (docs/rtl.md, verification): 1 = no ring forwarding, 2 = every delay one step too long,
+  // 3 = a ring slot wraps instead of saturating where the sweep reads it, 4 = the output
+  // FIFO's credit check lets one spike too many in (dropped when the consumer stalls),
+  // 5 = reserved entry bits 30:26 are not checked, 6 = partial write strobes are taken as
+  // full writes, 7 = a write to ERR clears every bit, 8 = SPIKES counts end-of-step words
+  // too, 9 = a population that neither spikes nor is read out keeps V at 0 (from the third
+  // population on).
+  // 99 = one build for all of them: the variant is the +sl_bug=N plusarg (default 0).
   parameter int BugMode   = 0
 ) (
   input  logic        clk_i,
@@ -44,6 +51,16 @@ module sl_core
   localparam int ClrW    = ((ClrW0 > ReadoutAw) ? ClrW0 : ReadoutAw) + 1;
   localparam int TblW    = SrcAw + 1 + RowCapAw; // sources << log2(C)
   localparam int PqW     = SrcAw + 8;
+
+  // The variant in force. With BugMode 0..9 a constant, so every bug term folds away.
+  int bug;
+  if (BugMode == 99) begin : g_bug_plusarg
+    int bug_rt;
+    initial if (!$value$plusargs("sl_bug=%d", bug_rt)) bug_rt = 0;
+    assign bug = bug_rt;
+  end else begin : g_bug_param
+    assign bug = BugMode;
+  end
 
   localparam logic [1:0] StWait = 2'd0, StSweep = 2'd1, StDeliver = 2'd2, StClear = 2'd3;
   localparam logic [1:0] BsIdle = 2'd0, BsRead = 2'd1, BsSyn = 2'd2, BsResp = 2'd3;
@@ -147,6 +164,7 @@ module sl_core
   logic [PopAw-1:0]     s1_p_q;
   logic [ReadoutAw-1:0] s1_k_q;
   logic                 s2_valid_q, s2_ro_q;  // second neuron stage: V', score and spike writes
+  logic                 s1_quiet_q, s2_quiet_q; // population >= 2, neither SPIKING nor READOUT (bug 9)
   logic [NeuronAw-1:0]  s2_n_q;
   logic [ReadoutAw-1:0] s2_k_q;
   logic [CntW-1:0]      nspk_q;     // spikes of this step (entries in u_spk)
@@ -156,12 +174,12 @@ module sl_core
 
   assign sw_ro    = pop_mode_q[32'(sw_p_q)*3 + sl_pkg::ModeReadout];
   // Issue while neurons remain and the output FIFO has room for this and the two in flight.
-  assign sw_issue = (st_q == StSweep) && (sw_n_q < cfg_nneu_q) && (of_count <= 4'd5);
+  assign sw_issue = (st_q == StSweep) && (sw_n_q < cfg_nneu_q) && (of_count <= (bug == 4 ? 4'd6 : 4'd5));
 
   // Stage 1 sees the RAM reads of neuron s1_n_q; its update comes out for s2_n_q.
   sl_neuron u_neuron (
     .clk_i, .rst_ni,
-    .v_i(v_rd), .ring_i(ring_rd),
+    .v_i(v_rd), .ring_i(bug == 3 ? 32'($signed(ring_rd[23:0])) : ring_rd),
     .leak_i(pop_leak_q[32'(s1_p_q)*13 +: 13]),
     .thr_i(pop_thr_q[32'(s1_p_q)*24 +: 24]),
     .reset_sub_i(pop_mode_q[32'(s1_p_q)*3 + sl_pkg::ModeResetSub]),
@@ -225,12 +243,12 @@ module sl_core
   // W1: the entry word is in syn_rd.
   assign w1_ent_valid = syn_rd[31];
   assign w1_tgt       = syn_rd[16 +: NeuronAw];
-  assign w1_slot      = (BugMode == 2) ? (t_q[DepthAw-1:0] + DepthAw'(2) + syn_rd[8 +: DepthAw]) & depth_mask
+  assign w1_slot      = (bug == 2) ? (t_q[DepthAw-1:0] + DepthAw'(2) + syn_rd[8 +: DepthAw]) & depth_mask
                                        : (t_q[DepthAw-1:0] + DepthAw'(1) + syn_rd[8 +: DepthAw]) & depth_mask;
   assign w1_contrib   = 16'($signed(syn_rd[7:0]) * $signed({1'b0, w1_pay_q}));
 
   // W2: the old ring word is in ring_rd, unless the previous write went to the same address.
-  assign w2_old = (BugMode != 1 && fwd_valid_q && fwd_addr_q == w2_addr_q) ? fwd_data_q : ring_rd;
+  assign w2_old = (bug != 1 && fwd_valid_q && fwd_addr_q == w2_addr_q) ? fwd_data_q : ring_rd;
   assign w2_new = w2_old + 32'(w2_contrib_q);
   assign w2_ovf = w2_valid_q && (w2_old[31] == w2_contrib_q[15]) && (w2_new[31] != w2_old[31]);
 
@@ -289,15 +307,17 @@ module sl_core
 
   // A legal entry: the word 0, or valid with zero reserved bits, target < n_neurons, d < D.
   assign syn_entry_ok = (bus_wdata_i == 32'd0) ||
-      (bus_wdata_i[31] && (bus_wdata_i[30:26] == 5'd0) && (bus_wdata_i[15:13] == 3'd0) &&
+      (bus_wdata_i[31] && (bug == 5 || bus_wdata_i[30:26] == 5'd0) && (bus_wdata_i[15:13] == 3'd0) &&
        (11'(bus_wdata_i[25:16]) < 11'(cfg_nneu_q)) &&
        (bus_wdata_i[12:8] <= 5'(depth_mask)));
 
   // ------------------------------------------------------------------------------------------
   // Memory port multiplexing. The bus owns the ports only while the core waits (StWait).
   // ------------------------------------------------------------------------------------------
+  logic bus_full;   // all four write strobes (bug 6: any)
+  assign bus_full = bus_full_i || bug == 6;
   logic win_wr_ok;
-  assign win_wr_ok = bus_go && win_sel && bus_we_i && bus_full_i && (bus_addr_i[1:0] == 2'b00) &&
+  assign win_wr_ok = bus_go && win_sel && bus_we_i && bus_full && (bus_addr_i[1:0] == 2'b00) &&
                      (st_q == StWait) && idx_ok;
 
   always_comb begin
@@ -328,7 +348,7 @@ module sl_core
         v_ra    = NeuronAw'(sw_n_q);
         sc_ra   = s1_k_q;   // read one clock later: the score is added in stage 2
         ring_we = s2_valid_q;  ring_wa = {s2_n_q, slot_now};  ring_wd = 32'd0;
-        v_we    = s2_valid_q;  v_wa = s2_n_q;                 v_wd = nu_v;
+        v_we    = s2_valid_q && !(bug == 9 && s2_quiet_q);  v_wa = s2_n_q;  v_wd = nu_v;
         sc_we   = s2_valid_q && s2_ro_q;
         spk_we  = s2_valid_q && nu_spike;
       end
@@ -418,7 +438,7 @@ module sl_core
         sl_pkg::RegVersion:  reg_rdata = sl_pkg::VersionValue;
         sl_pkg::RegCaps:     reg_rdata = {4'(PopAw), 4'(ReadoutAw), 3'd0, 5'(SynAw), 4'(RowCapAw),
                                   4'(DepthAw), 4'(NeuronAw), 4'(InputAw)};
-        sl_pkg::RegVariant:  reg_rdata = 32'(BugMode);
+        sl_pkg::RegVariant:  reg_rdata = 32'(bug);
         sl_pkg::RegCtrl:     reg_rdata = {31'd0, enable_q};
         sl_pkg::RegStatus:   reg_rdata = {t_q, 11'd0, cfg_ok, st_q == StDeliver, st_q == StSweep,
                                   st_q == StClear, st_q == StWait};
@@ -482,7 +502,7 @@ module sl_core
     bus_err_bits = '0;
     bus_win_rd   = 1'b0;
     if (bus_go) begin
-      if (bus_addr_i[1:0] != 2'b00 || (bus_we_i && !bus_full_i)) bus_err_bits[sl_pkg::ErrBusAddr] = 1'b1;
+      if (bus_addr_i[1:0] != 2'b00 || (bus_we_i && !bus_full)) bus_err_bits[sl_pkg::ErrBusAddr] = 1'b1;
       else if (reg_sel) bus_err_bits = reg_err_all;
       else if (st_q != StWait) bus_err_bits[sl_pkg::ErrBusBusy] = 1'b1;
       else if (!idx_ok) bus_err_bits[sl_pkg::ErrBusAddr] = 1'b1;
@@ -501,7 +521,7 @@ module sl_core
   end
 
   logic bus_reg_wr;  // a register write that is carried out
-  assign bus_reg_wr = bus_go && reg_sel && bus_we_i && bus_full_i && (bus_addr_i[1:0] == 2'b00) &&
+  assign bus_reg_wr = bus_go && reg_sel && bus_we_i && bus_full && (bus_addr_i[1:0] == 2'b00) &&
                       (reg_err_all == '0);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -527,6 +547,7 @@ module sl_core
       sw_n_q <= '0; sw_p_q <= '0; sw_pend_q <= '0; sw_k_q <= '0;
       s1_valid_q <= 1'b0; s1_ro_q <= 1'b0; s1_n_q <= '0; s1_p_q <= '0; s1_k_q <= '0;
       s2_valid_q <= 1'b0; s2_ro_q <= 1'b0; s2_n_q <= '0; s2_k_q <= '0;
+      s1_quiet_q <= 1'b0; s2_quiet_q <= 1'b0;
       nspk_q <= '0;
       sr_idx_q <= '0; sr_inflight_q <= 1'b0;
       wk_busy_q <= 1'b0; eos_q <= 1'b0; wk_base_q <= '0; wk_src_q <= '0; wk_k_q <= '0; wk_pay_q <= '0;
@@ -581,7 +602,7 @@ module sl_core
         end else begin
           unique case (ridx)
             sl_pkg::RegCtrl:       enable_q <= bus_wdata_i[sl_pkg::CtrlEnable];
-            sl_pkg::RegErr:        err_q <= (err_q & ~bus_wdata_i[sl_pkg::ErrBits-1:0]) | err_set;
+            sl_pkg::RegErr:        err_q <= (bug == 7 ? '0 : err_q & ~bus_wdata_i[sl_pkg::ErrBits-1:0]) | err_set;
             sl_pkg::RegNInputs:    cfg_nin_q   <= (InputAw+1)'(bus_wdata_i);
             sl_pkg::RegNNeurons:   cfg_nneu_q  <= CntW'(bus_wdata_i);
             sl_pkg::RegNPops:      cfg_npops_q <= (PopAw+1)'(bus_wdata_i);
@@ -602,7 +623,7 @@ module sl_core
       if (st_q == StDeliver) pc_deliv_q <= pc_deliv_q + 32'd1;
       if (in_take) pc_events_q <= pc_events_q + 32'd1;
       if (st_q == StDeliver && w1_valid_q && w1_ent_valid) pc_synops_q <= pc_synops_q + 32'd1;
-      if (st_q == StSweep && s2_valid_q && nu_spike) pc_spikes_q <= pc_spikes_q + 32'd1;
+      if (bug == 8 ? of_push : (st_q == StSweep && s2_valid_q && nu_spike)) pc_spikes_q <= pc_spikes_q + 32'd1;
       if (eos_emit) pc_steps_q <= pc_steps_q + 32'd1;
       if (err_set[sl_pkg::ErrInProto]) pc_inbad_q <= pc_inbad_q + 32'd1;
       if (bus_reg_wr && !rpop_sel && ridx == sl_pkg::RegCtrl && bus_wdata_i[sl_pkg::CtrlClearCount]) begin
@@ -643,6 +664,7 @@ module sl_core
             s1_p_q     <= sw_p_q;
             s1_k_q     <= sw_k_q;
             s1_ro_q    <= sw_ro;
+            s1_quiet_q <= !sw_ro && !pop_mode_q[32'(sw_p_q)*3 + sl_pkg::ModeSpiking] && sw_p_q >= PopAw'(2);
             sw_n_q     <= sw_n_q + CntW'(1);
             if (sw_ro) sw_k_q <= sw_k_q + ReadoutAw'(1);
             if (sw_n_q + CntW'(1) == sw_pend_q && sw_p_q != PopAw'(NPops - 1)) begin
@@ -654,6 +676,7 @@ module sl_core
           s2_n_q     <= s1_n_q;
           s2_k_q     <= s1_k_q;
           s2_ro_q    <= s1_ro_q;
+          s2_quiet_q <= s1_quiet_q;
           if (s2_valid_q && nu_spike) nspk_q <= nspk_q + CntW'(1);
           if (!sw_issue && sw_n_q >= cfg_nneu_q && !s1_valid_q && !s2_valid_q) begin
             st_q      <= StDeliver;

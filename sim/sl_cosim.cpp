@@ -1,5 +1,6 @@
 // sl_cosim.cpp — the cosimulation host (see sl_cosim.h): bus transactions, model loading,
-// event streaming, lockstep comparison against the C model and the RTL-side trace.
+// event streaming, lockstep comparison against the C model, the counter and bus-rule checks
+// and the RTL-side trace.
 #include "sl_cosim.h"
 
 #include <algorithm>
@@ -12,6 +13,9 @@ using namespace slreg;
 
 static constexpr uint64_t kBusTimeout = 2000;       // cycles for one bus handshake
 static constexpr uint64_t kStepTimeout = 20000000;  // cycles for one timestep
+// CYCLES minus the host's count from the CLEAR_COUNTERS answer to the start of the CYC_HI
+// read: the bus latency between the two points where host and core count (measured; fixed).
+static constexpr uint64_t kCycSkew = 9;
 
 SlCosim::SlCosim(SlDut &dut, sl_core *ref, const SlCosimOptions &opt)
     : dut_(dut), ref_(ref), opt_(opt), rng_(opt.jitter ? opt.jitter : 1) {}
@@ -36,10 +40,10 @@ bool SlCosim::write(uint32_t addr, uint32_t data) {
   return true;
 }
 
-int SlCosim::write_resp(uint32_t addr, uint32_t data) {
+int SlCosim::write_resp(uint32_t addr, uint32_t data, uint32_t strobes) {
   in_.awaddr = addr;
   in_.wdata = data;
-  in_.wstrb = 0xF;
+  in_.wstrb = strobes;
   in_.awvalid = in_.wvalid = true;
   uint64_t n = 0;
   do {
@@ -54,6 +58,7 @@ int SlCosim::write_resp(uint32_t addr, uint32_t data) {
     if (++n > kBusTimeout) return fail("bus write 0x%06x: no BVALID", addr), -1;
   } while (!out_.bvalid);
   in_.bready = false;
+  in_.wstrb = 0xF;
   return (int)out_.bresp;
 }
 
@@ -77,27 +82,73 @@ bool SlCosim::rewire(uint32_t t) {
                                    (uint8_t)(rand32() % n.depth));
     if (sl_net_check_entry(&n, src, slot, e, "rewire", NULL)) continue;
     if (!write(kWinSyn + 4 * (src * C + slot), e)) return false;
-    sl_core_rewire(ref_, (uint16_t)src, (uint16_t)slot, e);
+    if (e && slot + 1 > rowlen_[src]) rowlen_[src] = slot + 1;
+    if (ref_) sl_core_rewire(ref_, (uint16_t)src, (uint16_t)slot, e);
     break;
   }
-  const uint32_t src = rand32() % S, slot = rand32() % C, addr = kWinSyn + 4 * (src * C + slot);
-  uint32_t bad;
-  switch (rand32() % 3) {
-    case 0: bad = sl_syn_pack(0, 1, 0) | 0x2000u; break;  // a reserved bit
-    case 1: bad = n.n_neurons < 1024 ? sl_syn_pack(n.n_neurons, 1, 0) : 0x1u; break;  // target / not-zero invalid
-    default: bad = n.depth < 32 ? sl_syn_pack(0, 1, (uint8_t)n.depth) : 0x40000000u; break;
-  }
-  const int r = write_resp(addr, bad);
+  const std::vector<uint32_t> bad = illegal_entries(n);
+  const uint32_t src = rand32() % S, slot = rand32() % C, e = bad[rand32() % bad.size()];
+  char what[96];
+  snprintf(what, sizeof what, "step %u: illegal entry 0x%08x at row %u slot %u", t, e, src, slot);
+  return refused(kWinSyn + 4 * (src * C + slot), e, 0xF, kErrBadValue, what);
+}
+
+// Every word a rewrite must refuse (spec §7, §4.1, docs/rtl.md): each reserved bit alone,
+// each out-of-range target and delay the field can hold, and invalid words that are not 0.
+std::vector<uint32_t> illegal_entries(const sl_net &n) {
+  std::vector<uint32_t> v;
+  const uint32_t ok = sl_syn_pack(0, 1, 0);
+  for (uint32_t b = 0; b < 32; b++)
+    if (SL_SYN_RESERVED >> b & 1) v.push_back(ok | 1u << b);
+  for (uint32_t tg : {(uint32_t)n.n_neurons, (uint32_t)n.n_neurons + 1, 511u, 512u, 1023u})
+    if (tg >= n.n_neurons && tg <= SL_SYN_T_MASK) v.push_back(SL_SYN_VALID | tg << SL_SYN_T_SHIFT | 1u);
+  for (uint32_t b = 0; b < 10; b++)  // every target bit alone, where it names no neuron
+    if ((1u << b) >= n.n_neurons) v.push_back(SL_SYN_VALID | (1u << b) << SL_SYN_T_SHIFT | 1u);
+  for (uint32_t d = n.depth; d < 32; d = d < 16 ? d * 2 : d + 15) v.push_back(sl_syn_pack(0, 1, (uint8_t)d));
+  for (uint32_t b = 0; b < 31; b++) v.push_back(1u << b);  // valid bit clear, one other bit set
+  v.push_back(0x7FFFFFFFu);
+  return v;
+}
+
+// One access the core must refuse: SLVERR, exactly err_bit in ERR, ERR_ADDR = addr, and the
+// word unchanged; then ERR is cleared again (write 1 to clear).
+bool SlCosim::refused(uint32_t addr, uint32_t data, uint32_t strobes, uint32_t err_bit, const char *what) {
+  uint32_t before = 0, v;
+  if (!read(addr, before)) return false;
+  const int r = write_resp(addr, data, strobes);
   if (r < 0) return false;
-  if (r != 2) return fail("step %u: illegal entry 0x%08x at row %u slot %u was accepted", t, bad, src, slot);
-  uint32_t v;
+  if (r != 2) return fail("%s (strobes 0x%x) was accepted", what, strobes);
   if (!read(kErr, v)) return false;
-  if (v != 8) return fail("step %u: after a refused entry ERR reads 0x%08x, expected 0x8 (BAD_VALUE)", t, v);
-  if (!write(kErr, v) || !read(kErr, v)) return false;
-  if (v != 0) return fail("step %u: ERR reads 0x%08x after write-1-to-clear", t, v);
+  if (v != err_bit) return fail("%s (strobes 0x%x): ERR reads 0x%08x, expected 0x%x", what, strobes, v, err_bit);
+  if (!read(kErrAddr, v)) return false;
+  if (v != addr) return fail("%s: ERR_ADDR reads 0x%06x, expected 0x%06x", what, v, addr);
+  if (!write(kErr, err_bit) || !read(kErr, v)) return false;
+  if (v != 0) return fail("%s: ERR reads 0x%08x after write-1-to-clear", what, v);
   if (!read(addr, v)) return false;
-  if (v != n.syn[src * C + slot])
-    return fail("step %u: a refused write changed row %u slot %u to 0x%08x", t, src, slot, v);
+  if (v != before) return fail("%s (strobes 0x%x): the word changed from 0x%08x to 0x%08x", what, strobes, before, v);
+  return true;
+}
+
+// Bus rules, once per run after loading: every illegal table entry is refused; a write with
+// any partial set of strobes (including none) is refused with BUS_ADDR and writes nothing,
+// on a register, the membrane window and the table.
+bool SlCosim::check_bus_rules() {
+  const sl_net &n = ref_->net;
+  const uint32_t S = sl_net_sources(&n), C = n.row_cap;
+  char what[96];
+  for (uint32_t e : illegal_entries(n)) {
+    const uint32_t src = rand32() % S, slot = rand32() % C;
+    snprintf(what, sizeof what, "illegal entry 0x%08x at row %u slot %u", e, src, slot);
+    if (!refused(kWinSyn + 4 * (src * C + slot), e, 0xF, kErrBadValue, what)) return false;
+  }
+  const uint32_t leak = n.pop[0].leak == 4096 ? 4095u : 4096u;
+  for (uint32_t st = 0; st < 15; st++) {
+    if (!refused(kPopBase + 4, leak, st, kErrBusAddr, "POP_LEAK[0] write with partial strobes") ||
+        !refused(kWinV + 4 * (rand32() % n.n_neurons), 0x00123456u, st, kErrBusAddr, "membrane write with partial strobes") ||
+        !refused(kWinSyn + 4 * (rand32() % (S * C)), sl_syn_pack(0, 7, 0), st, kErrBusAddr,
+                 "table write with partial strobes"))
+      return false;
+  }
   return true;
 }
 
@@ -155,7 +206,10 @@ bool SlCosim::setup() {
       {"table words", S * n.row_cap, 1u << caps_.syn_aw}, {"readouts", ref_->n_readouts, 1u << caps_.readout_aw},
       {"populations", n.n_pops, 1u << caps_.pop_aw}};
   for (auto &l : lim)
-    if (l.have > l.max) return fail("model has %u %s; this core holds at most %u", l.have, l.what, l.max);
+    if (l.have > l.max) {
+      error_ = true;
+      return fail("model has %u %s; this core holds at most %u", l.have, l.what, l.max);
+    }
 
   // Configuration, each register read back.
   std::vector<std::pair<uint32_t, uint32_t>> regs = {{kNInputs, n.n_inputs},  {kNNeurons, n.n_neurons},
@@ -194,9 +248,15 @@ bool SlCosim::setup() {
         return fail("table word %u (row %u slot %u) reads 0x%08x, the model has 0x%08x", i, i / n.row_cap,
                     i % n.row_cap, v, n.syn[i]);
     }
+  rowlen_.assign(S, 0);
+  for (uint32_t i = 0; i < words; i++)
+    if (n.syn[i]) rowlen_[i / n.row_cap] = i % n.row_cap + 1;
   if (!read(kErr, v)) return false;
   if (v) return fail("ERR 0x%08x after loading", v);
-  return write(kCtrl, kCtrlClearCount);
+  if (!check_bus_rules()) return false;
+  if (!write(kCtrl, kCtrlClearCount)) return false;
+  clr_cycle_ = dut_.cycles();
+  return true;
 }
 
 void SlCosim::history(std::string &s) const {
@@ -245,8 +305,8 @@ bool SlCosim::check_state(uint32_t t) {
 
 bool SlCosim::run_sample(const sl_eventset &es, uint32_t i, FILE *trace) {
   const sl_sample &sm = es.samples[i];
-  const uint32_t N = ref_->net.n_neurons;
-  uint8_t spikes[SL_MAX_NEURONS];
+  const uint32_t N = ref_->net.n_neurons, NI = ref_->net.n_inputs;
+  uint8_t spikes[SL_MAX_NEURONS], rtl_spk[SL_MAX_NEURONS];
   uint16_t chan[SL_MAX_INPUTS];
   uint8_t pay[SL_MAX_INPUTS];
   uint32_t k = 0;
@@ -265,17 +325,26 @@ bool SlCosim::run_sample(const sl_eventset &es, uint32_t i, FILE *trace) {
       pay[ne++] = e.payload;
       q.push_back((uint32_t)e.payload << 16 | e.chan);
       lg.ev.push_back({e.chan, e.payload});
+      st_.walk += std::max(1u, rowlen_[e.chan]);
     }
     q.push_back(0x80000000u);
     bool eos = false;
     uint32_t eos_count = 0;
     const uint64_t start = dut_.cycles();
     while (!eos) {
-      const bool gap_in = opt_.jitter && (rng_ = rng_ * 1103515245u + 12345u, (rng_ >> 16) % 4 == 0);
-      const bool gap_out = opt_.jitter && (rng_ = rng_ * 1103515245u + 12345u, (rng_ >> 16) % 3 == 0);
+      bool gap_in = false, gap_out = false;
+      if (opt_.jitter) {
+        gap_in = (rng_ = rng_ * 1103515245u + 12345u, (rng_ >> 16) % 4 == 0);
+        gap_out = (rng_ = rng_ * 1103515245u + 12345u, (rng_ >> 16) % 3 == 0);
+        // Now and then the consumer goes away for a long time: the output FIFO fills and the
+        // sweep must wait on its credit check without losing a spike.
+        if (!stall_left_ && (rng_ >> 16) % 97 == 0) stall_left_ = 16 + (rand32() & 255);
+        if (stall_left_) gap_out = true, stall_left_--;
+      }
       in_.evt_valid = !q.empty() && !gap_in;
       in_.evt_data = q.empty() ? 0 : q.front();
       in_.spk_ready = !gap_out;
+      if (gap_out) st_.out_stalled = true;
       tick();
       if (in_.evt_valid && out_.evt_ready) q.pop_front();
       if (out_.spk_valid && in_.spk_ready) {
@@ -299,54 +368,180 @@ bool SlCosim::run_sample(const sl_eventset &es, uint32_t i, FILE *trace) {
     in_.evt_valid = false;
     in_.spk_ready = true;
     st_.input_events += ne;
-    st_.synops += sl_core_step(ref_, chan, pay, ne, spikes);
     st_.steps++;
+    st_.neuron_updates += N;
     log_.push_back(lg);
     if (log_.size() > 8) log_.erase(log_.begin());
 
-    // Spikes: the RTL reports them in neuron order.
-    std::vector<uint16_t> want;
-    for (uint32_t n = 0; n < N; n++)
-      if (spikes[n]) want.push_back((uint16_t)n);
+    // The RTL's spikes, as words in neuron order, each neuron once.
+    memset(rtl_spk, 0, N);
+    for (size_t j = 0; j < lg.spikes.size(); j++) {
+      const uint16_t n = lg.spikes[j];
+      if (n >= N || (j && n <= lg.spikes[j - 1]))
+        return fail("step %u: spike word %zu names neuron %u (out of order, repeated or beyond %u)", t, j, n, N);
+      rtl_spk[n] = 1;
+      st_.walk += std::max(1u, rowlen_[NI + n]);
+    }
     if (eos_count != lg.spikes.size())
       return fail("step %u: end-of-step word counts %u spikes, %zu spike words came", t, eos_count, lg.spikes.size());
-    if (want != lg.spikes) {
-      size_t j = 0;
-      while (j < want.size() && j < lg.spikes.size() && want[j] == lg.spikes[j]) j++;
-      uint32_t n = j < want.size() && j < lg.spikes.size() ? std::min(want[j], lg.spikes[j])
-                                                          : (j < want.size() ? want[j] : lg.spikes[j]);
-      const bool rtl = std::find(lg.spikes.begin(), lg.spikes.end(), n) != lg.spikes.end();
-      std::string h;
-      history(h);
-      return fail("step %u: neuron %u: RTL spike %d, C model spike %d (membrane after the step: RTL %d, C model %d)\n%s",
-                  t, n, rtl, !rtl, dut_.peek_v(n), ref_->v[n], h.c_str());
+    st_.spikes += lg.spikes.size();
+    if (opt_.compare) {
+      st_.synops += sl_core_step(ref_, chan, pay, ne, spikes);
+      std::vector<uint16_t> want;
+      for (uint32_t n = 0; n < N; n++)
+        if (spikes[n]) want.push_back((uint16_t)n);
+      if (want != lg.spikes) {
+        size_t j = 0;
+        while (j < want.size() && j < lg.spikes.size() && want[j] == lg.spikes[j]) j++;
+        uint32_t n = j < want.size() && j < lg.spikes.size() ? std::min(want[j], lg.spikes[j])
+                                                            : (j < want.size() ? want[j] : lg.spikes[j]);
+        const bool rtl = std::find(lg.spikes.begin(), lg.spikes.end(), n) != lg.spikes.end();
+        std::string h;
+        history(h);
+        return fail("step %u: neuron %u: RTL spike %d, C model spike %d (membrane after the step: RTL %d, C model %d)\n%s",
+                    t, n, rtl, !rtl, dut_.peek_v(n), ref_->v[n], h.c_str());
+      }
+      if (opt_.check_state && !check_state(t)) {
+        std::string h;
+        history(h);
+        msg_ += "\n" + h;
+        return false;
+      }
     }
-    st_.spikes += want.size();
-    if (trace) sl_trace_write_spikes(trace, t, spikes, N);
-    if (opt_.check_state && !check_state(t)) {
-      std::string h;
-      history(h);
-      msg_ += "\n" + h;
-      return false;
-    }
+    if (trace) sl_trace_write_spikes(trace, t, rtl_spk, N);  // what the RTL sent, not the model
     if (opt_.rewire_every && (t + 1) % opt_.rewire_every == 0 && !rewire(t)) return false;
     if (++steps_total_ == opt_.stop_after) return fail("stopped after %u steps (--stop-after)", opt_.stop_after);
   }
-  // Scores over the bus, the decision from them.
+  // Scores over the bus, the decision from them (spec §6: largest, ties to the lowest class).
   std::vector<int64_t> score(ref_->n_readouts);
   for (uint32_t c = 0; c < ref_->n_readouts; c++) {
     uint32_t lo, hi;
     if (!read(kWinScore + 8 * c, lo) || !read(kWinScore + 8 * c + 4, hi)) return false;
     score[c] = (int64_t)(((uint64_t)hi << 32) | lo);
-    if (score[c] != ref_->score[c])
+    if (opt_.compare && score[c] != ref_->score[c])
       return fail("sample %d: readout %u: score RTL %lld, C model %lld", sm.id, c, (long long)score[c],
                   (long long)ref_->score[c]);
   }
   int32_t d = -1;
   for (uint32_t c = 0; c < ref_->n_readouts; c++)
     if (d < 0 || score[c] > score[d]) d = (int32_t)c;
-  if (d != sl_core_decision(ref_)) return fail("sample %d: decision RTL %d, C model %d", sm.id, d, sl_core_decision(ref_));
+  if (opt_.compare && d != sl_core_decision(ref_))
+    return fail("sample %d: decision RTL %d, C model %d", sm.id, d, sl_core_decision(ref_));
   if (trace) sl_trace_write_decision(trace, d, score.data(), ref_->n_readouts);
+  return true;
+}
+
+// Every counter register against what the host sent and the C model did (docs/rtl.md):
+// EVENTS, SYNOPS, SPIKES, STEPS and IN_BAD exactly; BUSY = SWEEP + DELIVER; the cycles that
+// issued work are N per step in the sweep plus max(1, row length) per event walked, so STALL
+// = BUSY - that exactly; SWEEP = (N + 3) per step when the output never stalled (else more);
+// CYCLES (read hi, lo, hi) = the host's own cycle count since CLEAR_COUNTERS.
+bool SlCosim::check_counters() {
+  uint32_t v, busy, sweep, deliver, stall, hi1, lo, hi2;
+  struct { uint32_t addr; const char *name; uint64_t want; bool model; } ex[] = {
+      {kEvents, "EVENTS", st_.input_events, false}, {kSynops, "SYNOPS", st_.synops, true},
+      {kSpikes, "SPIKES", st_.spikes, false},       {kSteps, "STEPS", st_.steps, false},
+      {kInBad, "IN_BAD", 0, false}};
+  for (auto &c : ex) {
+    if (c.model && !opt_.compare) continue;
+    if (!read(c.addr, v)) return false;
+    if (v != (uint32_t)c.want)
+      return fail("%s counter %u, expected %llu (%s)", c.name, v, (unsigned long long)c.want,
+                  c.model ? "the C model's count" : "the words that crossed the streams");
+  }
+  if (!read(kBusyCyc, busy) || !read(kSweepCyc, sweep) || !read(kDelivCyc, deliver) || !read(kStallCyc, stall))
+    return false;
+  st_.busy = busy, st_.sweep = sweep, st_.deliver = deliver, st_.stall = stall;
+  if (busy != sweep + deliver)
+    return fail("BUSY_CYCLES %u != SWEEP_CYCLES %u + DELIVER_CYCLES %u", busy, sweep, deliver);
+  const uint64_t work = st_.neuron_updates + st_.walk;
+  if ((uint64_t)busy - stall != work)
+    return fail("BUSY_CYCLES %u - STALL_CYCLES %u = %llu working cycles, expected %llu (%llu neuron updates + %llu "
+                "table entries walked)", busy, stall, (unsigned long long)(busy - stall), (unsigned long long)work,
+                (unsigned long long)st_.neuron_updates, (unsigned long long)st_.walk);
+  const uint64_t sw = st_.neuron_updates + 3 * st_.steps;
+  if (st_.out_stalled ? sweep < sw : sweep != sw)
+    return fail("SWEEP_CYCLES %u, expected %s%llu ((N + 3) per step)", sweep, st_.out_stalled ? "at least " : "",
+                (unsigned long long)sw);
+  const uint64_t c0 = dut_.cycles();
+  if (!read(kCycHi, hi1) || !read(kCycLo, lo) || !read(kCycHi, hi2)) return false;
+  const uint64_t got = (uint64_t)hi1 << 32 | lo, want = c0 - clr_cycle_ + kCycSkew;
+  if (hi1 != hi2 || got != want)
+    return fail("CYCLES reads 0x%08x_%08x (hi again 0x%08x), the host counted %llu cycles since CLEAR_COUNTERS", hi1, lo,
+                hi2, (unsigned long long)want);
+  return true;
+}
+
+// ERR bit by bit: raise all six sticky bits (an unmapped read, a refused value, a register
+// write while clearing, one extra step with a malformed input word and a ring word driven
+// past 2^31 - 1, a step offered with an inconsistent configuration), then write 0 (nothing
+// may change) and clear one bit at a time, checking that exactly that bit went. Runs after
+// the comparison: it changes the table, a ring word and the counters.
+bool SlCosim::check_sticky() {
+  const sl_net &n = ref_->net;
+  const uint32_t S = sl_net_sources(&n), C = n.row_cap, D = n.depth, N = n.n_neurons;
+  uint32_t v, st;
+  if (!read(kErr, v)) return false;
+  if (v) return fail("ERR 0x%08x before the sticky-bit check", v);
+  if (write_resp(0x0FC, 0) < 0) return false;                                     // BUS_ADDR
+  if (write_resp(kNInputs, 0) != 2) return fail("N_INPUTS = 0 was accepted");       // BAD_VALUE
+  if (!write(kCtrl, kCtrlEnable | kCtrlClearState)) return false;                  // BUS_BUSY
+  if (write_resp(kNInputs, n.n_inputs) != 2) return fail("a configuration write while clearing was accepted");
+  if (!wait_idle(1u << 22)) return false;
+  // A target neuron and delay that no entry of the table uses: the ring word that the new
+  // entry (input 0, slot 0, weight 127, payload 255) adds to gets nothing else this step.
+  std::vector<uint8_t> used(N * D, 0);
+  for (uint32_t i = C; i < S * C; i++)
+    if (sl_syn_valid(n.syn[i])) used[sl_syn_target(n.syn[i]) * D + sl_syn_delay(n.syn[i])] = 1;
+  for (uint32_t i = 1; i < C; i++)
+    if (sl_syn_valid(n.syn[i])) used[sl_syn_target(n.syn[i]) * D + sl_syn_delay(n.syn[i])] = 1;
+  // (Not delay D - 1: that ring word is the one this step's sweep reads and clears first.)
+  uint32_t pick = 0;
+  while (pick < N * D && (used[pick] || pick % D == D - 1)) pick++;
+  if (pick == N * D) pick = 0;  // every ring word is some entry's target: neuron 0, delay 0
+  const uint32_t tgt = pick / D, dly = pick % D;
+  if (!read(kStatus, st)) return false;
+  const uint32_t t = st >> 16, slot = (t + 1 + dly) % D;
+  if (!write(kWinSyn, sl_syn_pack((uint16_t)tgt, 127, (uint8_t)dly)) ||
+      !write(kWinRing + 4 * (tgt << caps_.depth_aw | slot), 0x7FFFFFFFu))
+    return false;
+  const uint32_t words[] = {0x01000001u, 255u << 16, 0x80000000u};  // malformed, input 0, end of step
+  size_t w = 0;
+  for (uint64_t c = 0; c < kStepTimeout; c++) {
+    in_.evt_valid = w < 3;
+    in_.evt_data = w < 3 ? words[w] : 0;
+    in_.spk_ready = true;
+    tick();
+    if (in_.evt_valid && out_.evt_ready) w++;
+    if (out_.spk_valid && out_.spk_data >> 31) break;
+  }
+  in_.evt_valid = false;
+  if (!wait_idle(1u << 16)) return false;
+  if (!read(kInBad, v)) return false;
+  if (v != 1) return fail("IN_BAD counter %u after one malformed input word", v);
+  // An inconsistent configuration (N_NEURONS no longer the sum of the counts): a step offered
+  // now must wait and set ERR.CFG.
+  const uint32_t other = N > 1 ? N - 1 : N + 1;
+  if (!write(kNNeurons, other)) return false;
+  in_.evt_valid = true;
+  in_.evt_data = 0x80000000u;
+  for (int c = 0; c < 8; c++) tick();
+  in_.evt_valid = false;
+  if (!read(kStatus, st)) return false;
+  if (!(st & 1)) return fail("a step started with an inconsistent configuration (STATUS 0x%08x)", st);
+  if (!write(kNNeurons, N)) return false;
+  const uint32_t all = kErrInProto | kErrBusAddr | kErrBusBusy | kErrBadValue | kErrRingOvf | kErrCfg;
+  if (!read(kErr, v)) return false;
+  if (v != all) return fail("ERR reads 0x%08x after raising every sticky bit, expected 0x%02x", v, all);
+  if (!write(kErr, 0) || !read(kErr, v)) return false;
+  if (v != all) return fail("writing 0 to ERR changed it from 0x%02x to 0x%08x", all, v);
+  uint32_t left = all;
+  for (uint32_t b = 0; b < 6; b++) {
+    const uint32_t bit = 1u << ((b * 5 + 2) % 6);  // order 2, 1, 0, 5, 4, 3: not just ascending
+    left &= ~bit;
+    if (!write(kErr, bit) || !read(kErr, v)) return false;
+    if (v != left) return fail("writing 0x%02x to ERR left 0x%08x, expected 0x%02x", bit, v, left);
+  }
   return true;
 }
 
@@ -354,20 +549,10 @@ bool SlCosim::run(const sl_eventset &es, FILE *trace) {
   if (trace) sl_trace_write_header(trace, ref_->net.n_neurons, ref_->n_readouts, es.steps);
   for (uint32_t i = 0; i < es.n_samples; i++)
     if (!run_sample(es, i, trace)) return false;
+  if (!check_counters()) return false;
   uint32_t v;
-  struct { uint32_t addr; uint64_t *dst; } ctr[] = {{kBusyCyc, &st_.busy}, {kSweepCyc, &st_.sweep},
-                                                    {kDelivCyc, &st_.deliver}, {kStallCyc, &st_.stall}};
-  for (auto &c : ctr) {
-    if (!read(c.addr, v)) return false;
-    *c.dst = v;
-  }
-  if (!read(kSynops, v)) return false;
-  if (v != (uint32_t)st_.synops) return fail("SYNOPS counter %u, C model counted %llu", v, (unsigned long long)st_.synops);
-  if (!read(kEvents, v)) return false;
-  if (v != (uint32_t)st_.input_events)
-    return fail("EVENTS counter %u, %llu events were sent", v, (unsigned long long)st_.input_events);
   if (!read(kErr, v)) return false;
   if (v) return fail("ERR 0x%08x after the run", v);
   st_.cycles = dut_.cycles();
-  return true;
+  return check_sticky();
 }

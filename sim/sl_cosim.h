@@ -1,8 +1,10 @@
 // sl_cosim.h — the cosimulation host: loads a model image into the simulated core (over the
 // AXI4-Lite bus as a driver would, or trusting a $readmemh preload of the memories), streams
 // each sample's events, steps the C reference model in lockstep and compares spikes (and
-// optionally membranes, rings and scores) at every timestep boundary. It also writes the
-// spec §8.3 trace from what the RTL produced, so it can be diffed with `spikeline run`.
+// membranes, rings and scores) at every timestep boundary, every counter register at the
+// end, and the bus rules (partial strobes, refused entries, sticky error bits bit by bit).
+// It writes the spec §8.3 trace from what the RTL produced (its spike words and its scores),
+// so the file can be diffed with `spikeline run`.
 #ifndef SL_COSIM_H
 #define SL_COSIM_H
 
@@ -30,6 +32,8 @@ constexpr uint32_t kWinScore = SL_WIN_SCORE, kWinV = SL_WIN_V, kWinRing = SL_WIN
 constexpr uint32_t kCtrlEnable = SL_CTRL_ENABLE, kCtrlClearState = SL_CTRL_CLEAR_STATE,
                    kCtrlClearTable = SL_CTRL_CLEAR_TABLE, kCtrlClearCount = SL_CTRL_CLEAR_COUNT;
 constexpr uint32_t kIdValue = SL_ID_VALUE;
+constexpr uint32_t kErrInProto = SL_ERR_IN_PROTO, kErrBusAddr = SL_ERR_BUS_ADDR, kErrBusBusy = SL_ERR_BUS_BUSY,
+                   kErrBadValue = SL_ERR_BAD_VALUE, kErrRingOvf = SL_ERR_RING_OVF, kErrCfg = SL_ERR_CFG;
 }  // namespace slreg
 
 // Maxima of the built core, read from the CAPS register.
@@ -40,8 +44,11 @@ struct SlCaps {
 struct SlCosimOptions {
   bool load_bus = true;       // write the table over the bus (else: it was preloaded)
   bool verify_load = false;   // read every written entry back over the bus
-  bool check_state = false;   // compare membranes, rings and scores at every step
+  bool check_state = true;    // compare membranes, rings and scores at every step
+  bool compare = true;        // lockstep comparison with the C model (off: the RTL only runs
+                              // and writes its trace; the bus and counter checks still run)
   uint32_t jitter = 0;        // 0: streams always valid/ready; else a seed for random gaps
+                              // and long output stalls (the consumer away for 16..271 cycles)
   uint32_t stop_after = 0;    // stop after this many steps in total (0 = run all); for waves
   uint32_t rewire_every = 0;  // every N steps rewrite one random entry over the bus (and try
                               // an illegal one, which must be refused)
@@ -50,8 +57,14 @@ struct SlCosimOptions {
 
 struct SlCosimStats {
   uint64_t steps = 0, input_events = 0, spikes = 0, synops = 0;
+  uint64_t walk = 0;           // table entries the walker issues (max(1, row length) per event)
+  uint64_t neuron_updates = 0; // N per step
+  bool out_stalled = false;    // the consumer was ever not ready
   uint64_t cycles = 0, busy = 0, sweep = 0, deliver = 0, stall = 0;
 };
+
+// Every table word a rewrite must refuse for this network (spec §7, §4.1).
+std::vector<uint32_t> illegal_entries(const sl_net &n);
 
 class SlCosim {
  public:
@@ -63,6 +76,8 @@ class SlCosim {
   // Returns false at the first mismatch (message() explains it; fail_step() says where).
   bool run(const sl_eventset &es, FILE *trace);
   const std::string &message() const { return msg_; }
+  // A failure that is not the core's fault (a model too large for it, a file): not a mismatch.
+  bool is_error() const { return error_; }
   int64_t fail_cycle() const { return fail_cycle_; }
   const SlCosimStats &stats() const { return st_; }
 
@@ -70,7 +85,7 @@ class SlCosim {
   bool write(uint32_t addr, uint32_t data);
   bool read(uint32_t addr, uint32_t &data);
   // A write whose response is returned rather than judged: 0 OKAY, 2 SLVERR, -1 no response.
-  int write_resp(uint32_t addr, uint32_t data);
+  int write_resp(uint32_t addr, uint32_t data, uint32_t strobes = 0xF);
 
  private:
   struct StepLog {
@@ -84,6 +99,10 @@ class SlCosim {
   bool run_sample(const sl_eventset &es, uint32_t i, FILE *trace);
   bool check_state(uint32_t t);
   bool rewire(uint32_t t);
+  bool refused(uint32_t addr, uint32_t data, uint32_t strobes, uint32_t err_bit, const char *what);
+  bool check_bus_rules();
+  bool check_counters();
+  bool check_sticky();
   uint32_t rand32();
   void history(std::string &s) const;
 
@@ -99,6 +118,10 @@ class SlCosim {
   std::vector<StepLog> log_;   // recent steps, for the mismatch report
   uint32_t rng_ = 1;
   uint64_t steps_total_ = 0;
+  uint32_t stall_left_ = 0;          // cycles of the current long output stall
+  uint64_t clr_cycle_ = 0;           // host cycle when CLEAR_COUNTERS was answered
+  std::vector<uint32_t> rowlen_;     // the core's row lengths (1 + highest slot written)
+  bool error_ = false;
 };
 
 #endif

@@ -12,14 +12,23 @@
 static void usage(const char *prog) {
   printf("usage: %s MODEL.slm EVENTS.sle [options] [+plusarg ...]\n"
          "\n"
-         "Runs every sample through the RTL core and the C model in lockstep; exits non-zero at\n"
-         "the first difference, printing step, neuron, both values and recent history.\n"
-         "  -o TRACE.slt          write the trace (spec 8.3) from what the RTL produced\n"
+         "Runs every sample through the RTL core and the C model in lockstep, comparing spikes,\n"
+         "membranes, rings and scores after every step, every counter register at the end, and\n"
+         "the bus rules (refused entries, partial write strobes, sticky error bits bit by bit).\n"
+         "Exit status: 0 pass, 1 MISMATCH (the core differs from the C model or breaks a bus rule;\n"
+         "step, neuron, both values and recent history are printed), 2 usage, 3 error (a file,\n"
+         "or a model this core cannot hold): not a mismatch.\n"
+         "  -o TRACE.slt          write the trace (spec 8.3) from what the RTL produced: its spike\n"
+         "                        words and its scores\n"
          "  --load bus|preload    load the synapse table over AXI4-Lite (default) or by\n"
          "                        $readmemh preload of the memories\n"
          "  --verify-load         read the whole table back over the bus\n"
-         "  --state               also compare membranes, rings and scores after every step\n"
-         "  --jitter SEED         random gaps on both streams (back-pressure)\n"
+         "  --no-state            compare spikes and final scores only, not the state per step\n"
+         "  --state               compare the state after every step (the default)\n"
+         "  --no-compare          do not run the C model alongside: only drive the RTL and write\n"
+         "                        its trace (the bus and counter checks still run)\n"
+         "  --jitter SEED         random gaps on both streams and long output stalls\n"
+         "                        (back-pressure)\n"
          "  --fst FILE            dump the whole run as an FST waveform\n"
          "  --fst-on-fail FILE    on a mismatch re-run with waves into FILE (default\n"
          "                        sl_cosim_fail.fst; 'none' to skip)\n"
@@ -50,7 +59,8 @@ int SlCosimApp::parse(int argc, char **argv, const char *prog) {
       {"jitter", required_argument, 0, 'j'},   {"fst", required_argument, 0, 'f'},
       {"fst-on-fail", required_argument, 0, 'F'}, {"stop-after", required_argument, 0, 'S'},
       {"emit-tb", required_argument, 0, 'E'},  {"preload-dir", required_argument, 0, 'P'},
-      {"stats", no_argument, 0, 't'},          {"rewire", required_argument, 0, 'r'},          {"quiet", no_argument, 0, 'q'},
+      {"stats", no_argument, 0, 't'},          {"no-state", no_argument, 0, 'n'},
+      {"no-compare", no_argument, 0, 'C'},          {"rewire", required_argument, 0, 'r'},          {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
   std::vector<char *> args;
   for (int i = 0; i < argc; i++) {
@@ -71,6 +81,8 @@ int SlCosimApp::parse(int argc, char **argv, const char *prog) {
         break;
       case 'v': opt.verify_load = true; break;
       case 's': opt.check_state = true; break;
+      case 'n': opt.check_state = false; break;
+      case 'C': opt.compare = false; break;
       case 'j': opt.jitter = (uint32_t)strtoul(optarg, NULL, 0); break;
       case 'f': fst_path = optarg; break;
       case 'F': fst_on_fail = strcmp(optarg, "none") ? optarg : ""; break;
@@ -145,7 +157,7 @@ int SlCosimApp::run(SlDut &dut, const char *prog, bool write_trace, std::string 
   if (write_trace && !trace_path.empty()) {
     if (sl_afile_open(&tf, trace_path.c_str(), &err)) {
       fprintf(stderr, "%s: %s\n", prog, err.msg);
-      return 1;
+      return 3;
     }
     trace = tf.f;
   }
@@ -154,13 +166,17 @@ int SlCosimApp::run(SlDut &dut, const char *prog, bool write_trace, std::string 
   if (!ok) {
     sl_afile_abort(&tf);
     if (fail_msg) *fail_msg = cs.message();
+    if (cs.is_error()) {
+      fprintf(stderr, "%s: %s: %s\n", prog, model.c_str(), cs.message().c_str());
+      return 3;
+    }
     fprintf(stderr, "%s: MISMATCH %s: %s (cycle %lld)\n", prog, model.c_str(), cs.message().c_str(),
             (long long)cs.fail_cycle());
     return 1;
   }
   if (trace && sl_afile_commit(&tf, &err)) {
     fprintf(stderr, "%s: %s\n", prog, err.msg);
-    return 1;
+    return 3;
   }
   const SlCosimStats &s = cs.stats();
   if (!opt.quiet)

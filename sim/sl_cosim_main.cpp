@@ -83,14 +83,14 @@ int main(int argc, char **argv) {
   SlCosimApp app;
   int rc = app.parse(argc, argv, prog);
   if (rc >= 0) return rc;
-  if (!app.prepare(prog)) return 1;
+  if (!app.prepare(prog)) return 3;
   if (!app.emit_tb.empty()) return 0;
   std::string why;
   {
     SlVlDut dut(app.plusargs, app.fst_path);
     rc = app.run(dut, prog, true, &why);
   }
-  if (rc && app.fst_path.empty() && !app.fst_on_fail.empty()) {
+  if (rc == 1 && app.fst_path.empty() && !app.fst_on_fail.empty()) {
     app.opt.quiet = true;
     SlVlDut dut(app.plusargs, app.fst_on_fail);
     app.run(dut, prog, false, nullptr);

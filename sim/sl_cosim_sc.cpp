@@ -74,7 +74,7 @@ SC_MODULE(SlScHost) {
   SlCosimApp *app = nullptr;
   SlScDut *dut = nullptr;
   sc_clock *clk = nullptr;
-  int rc = 1;
+  int rc = 3;  // the host never finished: an error, not a mismatch
   void main() {
     wait(clk->negedge_event());
     rc = app->run(*dut, "sl_cosim_sc", true, nullptr);
@@ -88,7 +88,7 @@ int sc_main(int argc, char **argv) {
   SlCosimApp app;
   int rc = app.parse(argc, argv, prog);
   if (rc >= 0) return rc;
-  if (!app.prepare(prog)) return 1;
+  if (!app.prepare(prog)) return 3;
   std::vector<const char *> av = {prog};
   for (const std::string &p : app.plusargs) av.push_back(p.c_str());
   Verilated::commandArgs((int)av.size(), av.data());

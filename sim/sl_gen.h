@@ -24,7 +24,18 @@ typedef enum {
   SL_GEN_SEEDNET = 1 /* the seed network's shape: 40 inputs, 256 + 20 neurons, D 32, C 256 */
 } sl_gen_profile;
 
+/* What a random case is built to stress, decided by its seed alone. */
+typedef enum {
+  SL_GEN_KIND_PLAIN = 0,    /* random sizes, fill, weights, delays, parameters */
+  SL_GEN_KIND_SATURATE = 1, /* 12 %: hundreds of +127 / -128 entries at payload 255 onto a few
+                               neurons: ring slots beyond +-2^23 where the sweep reads them and
+                               membranes pinned at both 24-bit bounds */
+  SL_GEN_KIND_DENSE = 2     /* 12 %: low thresholds, every input every step: most neurons spike
+                               every step, one after another (output back-pressure) */
+} sl_gen_kind;
+
 sl_gen_limits sl_gen_limits_default(void);
+sl_gen_kind sl_gen_case_kind(uint64_t seed, sl_gen_profile prof);
 
 /* Fill n (zeroed by the caller, e.g. sl_net_new) and es (empty; free with sl_events_free)
  * from seed. names may be NULL. The result passes sl_net_validate. */
