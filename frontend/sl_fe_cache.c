@@ -122,6 +122,11 @@ static sl_status read_header(FILE *f, const char *path, sl_fe_cache *c, uint32_t
   *fsize = get64(h + 40);
   if (get32(h + 36) != SL_FE_CACHE_NAME || c->n_frames == 0 || c->n_mels == 0)
     return sl_err_set(err, SL_ERR_HEADER, "%s: bad header fields", path);
+  /* n x per-utterance bytes must not wrap around 64 bits (it would match a small file) */
+  if (c->n > (UINT64_MAX - SL_FE_CACHE_HEADER) / body_size(1, c->n_frames, c->n_mels) ||
+      SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels) > (uint64_t)SIZE_MAX / 2)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: %u utterances x %u frames x %u bands is too large", path,
+                      c->n, c->n_frames, c->n_mels);
   for (int i = 48; i < SL_FE_CACHE_HEADER; i++)
     if (h[i]) return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header bytes not zero", path);
   if (*fsize != SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels))
@@ -129,12 +134,34 @@ static sl_status read_header(FILE *f, const char *path, sl_fe_cache *c, uint32_t
   return SL_OK;
 }
 
+/* The file's real size must be the header's, and the body's CRC the stored one. */
+static sl_status check_size(FILE *f, const char *path, uint64_t fsize, sl_err *err) {
+  long real = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  if (real < 0 || (uint64_t)real != fsize)
+    return sl_err_set(err, real >= 0 && fsize > (uint64_t)real ? SL_ERR_TRUNCATED : SL_ERR_SIZE,
+                      "%s: %ld bytes, header says %llu; re-run `spikeline features`", path, real,
+                      (unsigned long long)fsize);
+  return fseek(f, SL_FE_CACHE_HEADER, SEEK_SET) == 0 ? SL_OK : sl_err_set(err, SL_ERR_IO, "%s: cannot seek", path);
+}
+static sl_status crc_error(const char *path, sl_err *err) {
+  return sl_err_set(err, SL_ERR_CRC, "%s: CRC mismatch (file damaged); re-run `spikeline features`", path);
+}
+
 sl_status sl_fe_cache_peek(const char *path, sl_fe_cache *c, sl_err *err) {
   FILE *f = fopen(path, "rb");
   if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
-  uint32_t crc = 0;
+  uint32_t want_crc = 0, crc = 0;
   uint64_t fsize = 0;
-  sl_status s = read_header(f, path, c, &crc, &fsize, err);
+  sl_status s = read_header(f, path, c, &want_crc, &fsize, err);
+  if (s == SL_OK) s = check_size(f, path, fsize, err);
+  uint8_t buf[65536];
+  for (uint64_t left = fsize - SL_FE_CACHE_HEADER; s == SL_OK && left;) {
+    size_t k = left < sizeof buf ? (size_t)left : sizeof buf;
+    if (fread(buf, 1, k, f) != k) s = sl_err_set(err, SL_ERR_IO, "%s: read error", path);
+    crc = sl_crc32(crc, buf, k);
+    left -= k;
+  }
+  if (s == SL_OK && crc != want_crc) s = crc_error(path, err);
   fclose(f);
   return s;
 }
@@ -148,13 +175,7 @@ sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
   sl_fe_cache hdr;
   sl_status s = read_header(f, path, &hdr, &want_crc, &fsize, err);
   if (s != SL_OK) goto out;
-  if (fseek(f, 0, SEEK_END) != 0 || (uint64_t)ftell(f) != fsize) {
-    s = sl_err_set(err, fsize > (uint64_t)ftell(f) ? SL_ERR_TRUNCATED : SL_ERR_SIZE,
-                   "%s: %ld bytes, header says %llu; re-run `spikeline features`", path, ftell(f),
-                   (unsigned long long)fsize);
-    goto out;
-  }
-  fseek(f, SL_FE_CACHE_HEADER, SEEK_SET);
+  if ((s = check_size(f, path, fsize, err)) != SL_OK) goto out;
   size_t body = (size_t)(fsize - SL_FE_CACHE_HEADER);
   uint8_t *b = malloc(body ? body : 1);
   if (!b) {
@@ -169,7 +190,7 @@ sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
   crc = sl_crc32(0, b, body);
   if (crc != want_crc) {
     free(b);
-    s = sl_err_set(err, SL_ERR_CRC, "%s: CRC mismatch (file damaged); re-run `spikeline features`", path);
+    s = crc_error(path, err);
     goto out;
   }
   s = sl_fe_cache_alloc(c, hdr.n, hdr.n_frames, hdr.n_mels, err);

@@ -36,7 +36,8 @@ void sl_fe_cache_free(sl_fe_cache *c);
 sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err);
 /* Read and check everything (magic, version, sizes, CRC). */
 sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err);
-/* Read only the header fields (arrays stay NULL); for "is the cache up to date?". */
+/* Read the header fields (arrays stay NULL) and check the whole file as load does (magic,
+ * version, sizes, CRC) without keeping the body; for "is the cache up to date?". */
 sl_status sl_fe_cache_peek(const char *path, sl_fe_cache *c, sl_err *err);
 
 #ifdef __cplusplus
