@@ -32,7 +32,8 @@ static void quiet_off(quiet_t q) { H5Eset_auto2(H5E_DEFAULT, q.fn, q.data); }
 
 static herr_t resource_walk(unsigned n, const H5E_error2_t *e, void *found) {
   (void)n;
-  if (e->maj_num == H5E_RESOURCE) *(int *)found = 1;
+  if (e->maj_num == H5E_RESOURCE || e->min_num == H5E_CANTALLOC || e->min_num == H5E_NOSPACE)
+    *(int *)found = 1;
   return 0;
 }
 /* Did the last failure run out of memory (the guard's limit)? */

@@ -177,7 +177,7 @@ sl_status sl_fe_shd_read_limited(const char *path, sl_fe_shd *s, const sl_fe_shd
   }
   close(fds[1]);
   const double deadline = now_s() + lim->timeout_s;
-  const unsigned long long mib = (unsigned long long)(lim->mem_bytes >> 20);
+  const double mib = (double)lim->mem_bytes / (1024.0 * 1024.0);
   wire_head h;
   sl_status st = SL_OK;
   int r = read_all(fds[0], &h, sizeof h, deadline);
@@ -187,7 +187,7 @@ sl_status sl_fe_shd_read_limited(const char *path, sl_fe_shd *s, const sl_fe_shd
     /* the sizes come from the file: bound them before allocating */
     double bytes = 8.0 * ((double)h.n + 1) + 6.0 * (double)h.total + 4.0 * (double)h.n;
     if (h.n > 0x7fffffffu || (lim->mem_bytes && bytes > (double)lim->mem_bytes))
-      st = sl_err_set(err, SL_ERR_NOMEM, "%s: memory limit (%llu MiB) reached: %u samples, %llu spikes",
+      st = sl_err_set(err, SL_ERR_NOMEM, "%s: memory limit (%.3g MiB) reached: %u samples, %llu spikes",
                       path, mib, h.n, (unsigned long long)h.total);
     else if (sl_fe_shd_alloc(s, h.n, h.total, NULL) != SL_OK)
       st = sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory for %u samples, %llu spikes", path, h.n,
@@ -217,7 +217,7 @@ sl_status sl_fe_shd_read_limited(const char *path, sl_fe_shd *s, const sl_fe_shd
     st = sl_err_set(err, SL_ERR_PARSE, "%s: libhdf5 crashed reading it (exit status %d); the file is damaged or hostile",
                     path, WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
   } else if (h.code == SL_ERR_NOMEM) {
-    st = sl_err_set(err, SL_ERR_NOMEM, "%s: memory limit (%llu MiB) reached reading it with libhdf5", path, mib);
+    st = sl_err_set(err, SL_ERR_NOMEM, "%s: memory limit (%.3g MiB) reached reading it with libhdf5", path, mib);
   } else if (h.code != SL_OK) {
     h.msg[sizeof h.msg - 1] = '\0';
     for (char *c = h.msg; *c; c++)

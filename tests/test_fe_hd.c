@@ -202,6 +202,24 @@ START_TEST(cache_round_trip) {
 }
 END_TEST
 
+/* counts whose body size does not fit 64 bits are refused before any size arithmetic */
+START_TEST(cache_header_too_large) {
+  unsigned char h[64] = {'S', 'L', 'F', 'C', 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  h[36] = 64; /* name_len */
+  char path[600];
+  snprintf(path, sizeof path, "%s/huge.slf", tmpdir);
+  FILE *f = fopen(path, "wb");
+  ck_assert_uint_eq(fwrite(h, 1, sizeof h, f), sizeof h);
+  fclose(f);
+  sl_fe_cache c;
+  sl_err e;
+  ck_assert_int_eq(sl_fe_cache_load(path, &c, &e), SL_ERR_HEADER);
+  ck_assert_msg(strstr(e.msg, path) && strstr(e.msg, "4294967295 utterances x 65535 frames x 65535 bands is too large"),
+                "%s", e.msg);
+  ck_assert_int_eq(sl_fe_cache_peek(path, &c, &e), SL_ERR_HEADER);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -211,6 +229,7 @@ int main(void) {
   tcase_add_test(tc, directory);
   tcase_add_test(tc, directory_errors);
   tcase_add_test(tc, cache_round_trip);
+  tcase_add_test(tc, cache_header_too_large);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);
