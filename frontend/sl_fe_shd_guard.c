@@ -81,7 +81,13 @@ static int write_all(int fd, const void *p, size_t len) {
 
 /* The child: limits, quiet, read with libhdf5, send, _exit (no atexit handlers, no stdio
  * flush of the parent's buffers). */
+/* In sanitizer builds (and under libFuzzer) a report calls the runtime's death callback;
+ * libFuzzer's saves the current input as a crash of the fuzzer itself. The child clears it:
+ * its crash is reported by the parent, as any other. Weak: absent without a sanitizer. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
 static void child(int fd, const char *path, const sl_fe_shd_limits *lim) {
+  if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL);
   /* default dispositions: a crash ends the child with its signal instead of running a
    * handler inherited from the parent (a sanitizer's or a fuzzer's) */
   static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGXCPU, SIGALRM, SIGPIPE};
