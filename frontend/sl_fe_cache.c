@@ -1,10 +1,12 @@
 /* sl_fe_cache.c — writing and reading the feature cache (.slf). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sl_atomic.h"
 #include "sl_crc32.h"
 #include "sl_fe_cache.h"
+#include "sl_fe_hd.h"
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
@@ -148,22 +150,32 @@ static sl_status crc_error(const char *path, sl_err *err) {
 }
 
 sl_status sl_fe_cache_peek(const char *path, sl_fe_cache *c, sl_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
-  uint32_t want_crc = 0, crc = 0;
-  uint64_t fsize = 0;
-  sl_status s = read_header(f, path, c, &want_crc, &fsize, err);
-  if (s == SL_OK) s = check_size(f, path, fsize, err);
-  uint8_t buf[65536];
-  for (uint64_t left = fsize - SL_FE_CACHE_HEADER; s == SL_OK && left;) {
-    size_t k = left < sizeof buf ? (size_t)left : sizeof buf;
-    if (fread(buf, 1, k, f) != k) s = sl_err_set(err, SL_ERR_IO, "%s: read error", path);
-    crc = sl_crc32(crc, buf, k);
-    left -= k;
-  }
-  if (s == SL_OK && crc != want_crc) s = crc_error(path, err);
-  fclose(f);
+  /* the same checks as a load (a cache `events` or the trainer would refuse is not up to
+   * date), keeping only the header fields */
+  sl_status s = sl_fe_cache_load(path, c, err);
+  sl_fe_cache_free(c);
   return s;
+}
+
+/* A CRC only proves the file is what was written: the values must still make sense (a
+ * crafted file with a valid CRC can hold anything). */
+static sl_status check_values(const char *path, const sl_fe_cache *c, sl_err *err) {
+  for (uint32_t i = 0; i < c->n; i++) {
+    const char *name = c->name[i];
+    for (const char *q = name; *q; q++)
+      if (*q < 0x20 || *q > 0x7e)
+        return sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u: the name is not printable ASCII", path, i);
+    if (c->label[i] >= 20)
+      return sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u (%s): label %u, not 0..19", path, i, name, c->label[i]);
+    if (c->split[i] != SL_FE_TRAIN && c->split[i] != SL_FE_TEST && c->split[i] != (SL_FE_TRAIN | SL_FE_VALID))
+      return sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u (%s): split flags 0x%02x, not train, test or "
+                        "train + validation", path, i, name, c->split[i]);
+    const float *f = c->feat + (size_t)i * c->n_frames * c->n_mels;
+    for (size_t k = 0; k < (size_t)c->n_frames * c->n_mels; k++)
+      if (!isfinite(f[k]))
+        return sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u (%s): feature %zu is not finite", path, i, name, k);
+  }
+  return SL_OK;
 }
 
 sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
@@ -211,6 +223,8 @@ sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
       memcpy(c->name[i], p, SL_FE_CACHE_NAME);
       c->name[i][SL_FE_CACHE_NAME - 1] = '\0';
     }
+    s = check_values(path, c, err);
+    if (s != SL_OK) sl_fe_cache_free(c);
   }
   free(b);
 out:

@@ -8,6 +8,7 @@
 #include <sndfile.h>
 #include <time.h>
 #include "cli_util.h"
+#include "sl_crc32.h"
 #include "sl_fe_shd.h"
 
 #define BAD SL_TEST_DATA "/bad/"
@@ -231,6 +232,15 @@ START_TEST(cache_damaged_is_recomputed) {
   damaged_cache_case(dir, corpus, cache);
   /* the stored CRC itself damaged */
   flip_byte(cache, 33);
+  damaged_cache_case(dir, corpus, cache);
+  /* a valid CRC over a label out of range (utterance 1's label, after 2 x 80 x 40 features) */
+  enum { SIZE = 64 + 2 * (80 * 40 * 4 + 69) };
+  static uint8_t buf[SIZE + 2];
+  ck_assert_int_eq(read_text(cache, (char *)buf, sizeof buf), SIZE);
+  buf[64 + 2 * 80 * 40 * 4 + 2] = 20;
+  uint32_t crc = sl_crc32(0, buf + 64, SIZE - 64);
+  for (int i = 0; i < 4; i++) buf[32 + i] = (uint8_t)(crc >> (8 * i));
+  write_bytes(cache, buf, SIZE);
   damaged_cache_case(dir, corpus, cache);
 }
 END_TEST
