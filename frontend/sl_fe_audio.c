@@ -59,7 +59,7 @@ sl_status sl_fe_read_audio(sl_fe *fe, const char *path, float **out, size_t *n,
     goto done;
   }
   if (known && si.frames > cap) {
-    s = sl_err_set(err, SL_ERR_RANGE, "%s: %.0f s long; the front end takes utterances up to %d s",
+    s = sl_err_set(err, SL_ERR_RANGE, "%s: its header says %.0f s of audio; the front end takes utterances up to %d s",
                    path, (double)si.frames / si.samplerate, SL_FE_MAX_SECONDS);
     goto done;
   }
@@ -142,7 +142,8 @@ sl_status sl_fe_audio_probe(const char *path, sl_fe_info *info, sl_err *err) {
   sl_status s = SL_OK;
   sf_count_t frames = si.frames;
   if (si.samplerate <= 0 || si.samplerate > SL_FE_MAX_RATE || si.channels <= 0) {
-    s = sl_err_set(err, SL_ERR_HEADER, "%s: sample rate %d Hz, %d channels", path, si.samplerate, si.channels);
+    s = sl_err_set(err, SL_ERR_HEADER, "%s: sample rate %d Hz and %d channels: not audio the front end reads", path,
+                   si.samplerate, si.channels);
     goto done;
   }
   if (frames == SF_COUNT_MAX) { /* no length in the header: count to the end (or the limit) */

@@ -276,6 +276,22 @@ static void zero_sample_flac(const char *path) {
   write_bytes(path, b, sizeof b);
 }
 
+/* the same STREAMINFO claiming 2^36 - 1 samples (16.6 days at 48 kHz) */
+static void huge_length_flac(const char *path) {
+  zero_sample_flac(path);
+  FILE *f = fopen(path, "r+b");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(fseek(f, 21, SEEK_SET), 0);
+  fputc(0xff, f); /* low 4 bits of bits per sample - 1 (15), top 4 bits of the sample count */
+  for (int i = 0; i < 4; i++) fputc(0xff, f);
+  fclose(f);
+}
+
+START_TEST(audio_huge_length) {
+  audio_case("huge-len", huge_length_flac, "its header says 1431656 s of audio", NULL);
+}
+END_TEST
+
 START_TEST(audio_zero_samples) { audio_case("zero", zero_sample_flac, "no audio samples", " s long"); }
 END_TEST
 
@@ -347,6 +363,7 @@ int main(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("audio");
   tcase_add_test(tc, audio_zero_samples);
+  tcase_add_test(tc, audio_huge_length);
   tcase_add_test(tc, audio_length_unknown);
   tcase_add_test(tc, audio_non_finite);
   suite_add_tcase(s, tc);
