@@ -1,7 +1,6 @@
 /* cmd_data.c — `spikeline data`: what a corpus holds. For a Heidelberg Digits directory,
  * per-class and per-speaker counts and durations, and optionally a PNG of one sample's
  * waveform and features (gnuplot); for an SHD file or a feature cache, their counts. */
-#include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,17 +57,15 @@ static int summary_hd(const char *dir) {
   long rate_other = 0, chan_other = 0;
   for (size_t i = 0; i < hd.n; i++) {
     char path[1200];
-    SF_INFO si = {0};
-    SNDFILE *sf = sf_open(sl_fe_hd_path(&hd, i, path, sizeof path), SFM_READ, &si);
-    if (!sf) {
-      sl_cli_error("data", "%s: not a readable audio file (%s)", path, sf_strerror(NULL));
+    sl_fe_info si;
+    if (sl_fe_audio_probe(sl_fe_hd_path(&hd, i, path, sizeof path), &si, &err) != SL_OK) {
+      sl_cli_error("data", "%s", err.msg);
       free(spk);
       sl_fe_hd_free(&hd);
       return 1;
     }
-    sf_close(sf);
-    double sec = si.samplerate > 0 ? (double)si.frames / si.samplerate : 0.0;
-    rate_other += si.samplerate != 48000;
+    double sec = si.seconds;
+    rate_other += si.rate != 48000;
     chan_other += si.channels != 1;
     add(&cls[hd.e[i].label], hd.e[i].split, sec, 0.8);
     add(&spk[hd.e[i].speaker], hd.e[i].split, sec, 0.8);
@@ -183,21 +180,20 @@ static int plot_sample(const char *dir, const char *want, const char *png) {
   }
   char path[1200], tdir[] = "/tmp/sl-data-XXXXXX", wav[64], fea[64], tmp[1200];
   sl_fe_hd_path(&hd, idx, path, sizeof path);
-  SF_INFO si = {0};
-  SNDFILE *sf = sf_open(path, SFM_READ, &si);
   float *x = NULL, feat[80 * 40];
+  size_t nx = 0;
   int rc = 1;
   sl_fe_params p;
   sl_fe_params_default(&p);
   p.mix_stereo = 1;
   sl_fe *fe = sl_fe_open(&p, &err);
-  if (!sf || si.frames <= 0 || !(x = malloc(sizeof(float) * (size_t)si.frames * si.channels)) ||
-      sf_readf_float(sf, x, si.frames) != si.frames) {
-    sl_cli_error("data", "%s: not a readable audio file", path);
+  /* the waveform drawn is the one the features are computed from: mono, at the analysis rate */
+  if (!fe || sl_fe_read_audio(fe, path, &x, &nx, NULL, &err) != SL_OK) {
+    sl_cli_error("data", "%s", err.msg);
     goto out;
   }
-  if (!fe || sl_fe_file_features(fe, path, feat, NULL, &err) != SL_OK) {
-    sl_cli_error("data", "%s", err.msg);
+  if (sl_fe_features(fe, x, nx, feat, NULL, &err) != SL_OK) {
+    sl_cli_error("data", "%s: %s", path, err.msg + (strncmp(err.msg, "front end: ", 11) ? 0 : 11));
     goto out;
   }
   if (!mkdtemp(tdir)) {
@@ -209,16 +205,15 @@ static int plot_sample(const char *dir, const char *want, const char *png) {
   snprintf(tmp, sizeof tmp, "%s.tmp.%ld.png", png, (long)getpid());
   FILE *fw = fopen(wav, "w"), *ff = fopen(fea, "w");
   if (fw && ff) {
-    long buckets = 2000, per = (long)(si.frames + buckets - 1) / buckets;
-    for (long b = 0; b * per < si.frames; b++) {
+    long buckets = 2000, n = (long)nx, per = (n + buckets - 1) / buckets;
+    for (long b = 0; b * per < n; b++) {
       float lo = 1.0f, hi = -1.0f;
-      for (long i = b * per; i < (b + 1) * per && i < si.frames; i++) {
-        float v = x[i * si.channels];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
+      for (long i = b * per; i < (b + 1) * per && i < n; i++) {
+        if (x[i] < lo) lo = x[i];
+        if (x[i] > hi) hi = x[i];
       }
-      fprintf(fw, "%.6f %.5f\n%.6f %.5f\n", (double)(b * per) / si.samplerate, lo,
-              (double)(b * per) / si.samplerate, hi);
+      fprintf(fw, "%.6f %.5f\n%.6f %.5f\n", (double)(b * per) / p.sample_rate, lo,
+              (double)(b * per) / p.sample_rate, hi);
     }
     for (int m = 0; m < 40; m++)
       for (int t = 0; t < 80; t++) fprintf(ff, "%.4f%c", feat[t * 40 + m], t == 79 ? '\n' : ' ');
@@ -256,7 +251,6 @@ static int plot_sample(const char *dir, const char *want, const char *png) {
   unlink(fea);
   rmdir(tdir);
 out:
-  if (sf) sf_close(sf);
   free(x);
   sl_fe_close(fe);
   sl_fe_hd_free(&hd);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "sl_cli.h"
 #include "sl_fe.h"
 #include "sl_fe_cache.h"
@@ -61,11 +62,19 @@ int sl_cmd_features(int argc, char **argv) {
   }
   uint64_t key = sl_fe_hd_key(&hd), ph = sl_fe_params_hash(&p);
   sl_fe_cache c;
-  if (!force && sl_fe_cache_peek(out, &c, NULL) == SL_OK && c.corpus_key == key &&
-      c.params_hash == ph && c.n == hd.n && c.n_frames == p.n_frames && c.n_mels == p.n_mels) {
-    if (!quiet) printf("%s: up to date (%u utterances)\n", out, c.n);
-    sl_fe_hd_free(&hd);
-    return 0;
+  sl_err perr;
+  /* up to date only when the whole file checks out (size and CRC), not just its header */
+  if (!force && access(out, F_OK) == 0) {
+    if (sl_fe_cache_peek(out, &c, &perr) != SL_OK) {
+      char *advice = strstr(perr.msg, "; re-run");
+      if (advice) *advice = '\0';
+      if (!quiet) fprintf(stderr, "features: %s; recomputing it\n", perr.msg);
+    } else if (c.corpus_key == key && c.params_hash == ph && c.n == hd.n && c.n_frames == p.n_frames &&
+               c.n_mels == p.n_mels) {
+      if (!quiet) printf("%s: up to date (%u utterances)\n", out, c.n);
+      sl_fe_hd_free(&hd);
+      return 0;
+    }
   }
   sl_fe *fe = sl_fe_open(&p, &err);
   if (!fe || sl_fe_cache_alloc(&c, (uint32_t)hd.n, (uint16_t)p.n_frames, (uint16_t)p.n_mels, &err) != SL_OK) {

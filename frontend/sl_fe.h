@@ -56,9 +56,16 @@ typedef struct {
 /* Read a whole audio file (any format libsndfile reads: FLAC, WAV, ...) as mono float in
  * [-1, 1) at the handle's analysis rate. *out is malloc'ed, the caller frees it. Errors
  * name the file: empty, unreadable or corrupt, truncated, multi-channel (unless
- * mix_stereo), rate below min_rate, no samples, longer than 10 minutes. */
+ * mix_stereo), rate below min_rate or above 768 kHz, no samples, longer than 10 minutes,
+ * non-finite samples (NaN, infinity) or values beyond +-1000. A header without a length
+ * (FLAC total_samples 0) is read to the end of the stream. */
 sl_status sl_fe_read_audio(sl_fe *fe, const char *path, float **out, size_t *n,
                            sl_fe_info *info, sl_err *err);
+
+/* What an audio file holds, without decoding it unless the header gives no length (then
+ * the frames are counted, up to the 10-minute limit). Errors name the file: unreadable,
+ * a sample rate or channel count out of range, no samples. */
+sl_status sl_fe_audio_probe(const char *path, sl_fe_info *info, sl_err *err);
 
 /* Resample mono audio from rate_in to the handle's rate. *out is malloc'ed. */
 sl_status sl_fe_resample(sl_fe *fe, const float *x, size_t n, int32_t rate_in,

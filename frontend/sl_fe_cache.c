@@ -1,10 +1,12 @@
 /* sl_fe_cache.c — writing and reading the feature cache (.slf). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sl_atomic.h"
 #include "sl_crc32.h"
 #include "sl_fe_cache.h"
+#include "sl_fe_hd.h"
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
@@ -122,6 +124,11 @@ static sl_status read_header(FILE *f, const char *path, sl_fe_cache *c, uint32_t
   *fsize = get64(h + 40);
   if (get32(h + 36) != SL_FE_CACHE_NAME || c->n_frames == 0 || c->n_mels == 0)
     return sl_err_set(err, SL_ERR_HEADER, "%s: bad header fields", path);
+  /* n x per-utterance bytes must not wrap around 64 bits (it would match a small file) */
+  if (c->n > (UINT64_MAX - SL_FE_CACHE_HEADER) / body_size(1, c->n_frames, c->n_mels) ||
+      SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels) > (uint64_t)SIZE_MAX / 2)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: %u utterances x %u frames x %u bands is too large", path,
+                      c->n, c->n_frames, c->n_mels);
   for (int i = 48; i < SL_FE_CACHE_HEADER; i++)
     if (h[i]) return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header bytes not zero", path);
   if (*fsize != SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels))
@@ -129,14 +136,46 @@ static sl_status read_header(FILE *f, const char *path, sl_fe_cache *c, uint32_t
   return SL_OK;
 }
 
+/* The file's real size must be the header's, and the body's CRC the stored one. */
+static sl_status check_size(FILE *f, const char *path, uint64_t fsize, sl_err *err) {
+  long real = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  if (real < 0 || (uint64_t)real != fsize)
+    return sl_err_set(err, real >= 0 && fsize > (uint64_t)real ? SL_ERR_TRUNCATED : SL_ERR_SIZE,
+                      "%s: %ld bytes, header says %llu; re-run `spikeline features`", path, real,
+                      (unsigned long long)fsize);
+  return fseek(f, SL_FE_CACHE_HEADER, SEEK_SET) == 0 ? SL_OK : sl_err_set(err, SL_ERR_IO, "%s: cannot seek", path);
+}
+static sl_status crc_error(const char *path, sl_err *err) {
+  return sl_err_set(err, SL_ERR_CRC, "%s: CRC mismatch (file damaged); re-run `spikeline features`", path);
+}
+
 sl_status sl_fe_cache_peek(const char *path, sl_fe_cache *c, sl_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
-  uint32_t crc = 0;
-  uint64_t fsize = 0;
-  sl_status s = read_header(f, path, c, &crc, &fsize, err);
-  fclose(f);
+  /* the same checks as a load (a cache `events` or the trainer would refuse is not up to
+   * date), keeping only the header fields */
+  sl_status s = sl_fe_cache_load(path, c, err);
+  sl_fe_cache_free(c);
   return s;
+}
+
+/* A CRC only proves the file is what was written: the values must still make sense (a
+ * crafted file with a valid CRC can hold anything). */
+static sl_status check_values(const char *path, const sl_fe_cache *c, sl_err *err) {
+  for (uint32_t i = 0; i < c->n; i++) {
+    const char *name = c->name[i];
+    for (const char *q = name; *q; q++)
+      if (*q < 0x20 || *q > 0x7e)
+        return sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u: the name is not printable ASCII", path, i);
+    if (c->label[i] >= 20)
+      return sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u (%s): label %u, not 0..19", path, i, name, c->label[i]);
+    if (c->split[i] != SL_FE_TRAIN && c->split[i] != SL_FE_TEST && c->split[i] != (SL_FE_TRAIN | SL_FE_VALID))
+      return sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u (%s): split flags 0x%02x, not train, test or "
+                        "train + validation", path, i, name, c->split[i]);
+    const float *f = c->feat + (size_t)i * c->n_frames * c->n_mels;
+    for (size_t k = 0; k < (size_t)c->n_frames * c->n_mels; k++)
+      if (!isfinite(f[k]))
+        return sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u (%s): feature %zu is not finite", path, i, name, k);
+  }
+  return SL_OK;
 }
 
 sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
@@ -148,13 +187,7 @@ sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
   sl_fe_cache hdr;
   sl_status s = read_header(f, path, &hdr, &want_crc, &fsize, err);
   if (s != SL_OK) goto out;
-  if (fseek(f, 0, SEEK_END) != 0 || (uint64_t)ftell(f) != fsize) {
-    s = sl_err_set(err, fsize > (uint64_t)ftell(f) ? SL_ERR_TRUNCATED : SL_ERR_SIZE,
-                   "%s: %ld bytes, header says %llu; re-run `spikeline features`", path, ftell(f),
-                   (unsigned long long)fsize);
-    goto out;
-  }
-  fseek(f, SL_FE_CACHE_HEADER, SEEK_SET);
+  if ((s = check_size(f, path, fsize, err)) != SL_OK) goto out;
   size_t body = (size_t)(fsize - SL_FE_CACHE_HEADER);
   uint8_t *b = malloc(body ? body : 1);
   if (!b) {
@@ -169,7 +202,7 @@ sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
   crc = sl_crc32(0, b, body);
   if (crc != want_crc) {
     free(b);
-    s = sl_err_set(err, SL_ERR_CRC, "%s: CRC mismatch (file damaged); re-run `spikeline features`", path);
+    s = crc_error(path, err);
     goto out;
   }
   s = sl_fe_cache_alloc(c, hdr.n, hdr.n_frames, hdr.n_mels, err);
@@ -190,6 +223,8 @@ sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
       memcpy(c->name[i], p, SL_FE_CACHE_NAME);
       c->name[i][SL_FE_CACHE_NAME - 1] = '\0';
     }
+    s = check_values(path, c, err);
+    if (s != SL_OK) sl_fe_cache_free(c);
   }
   free(b);
 out:

@@ -34,9 +34,11 @@ sl_status sl_fe_cache_alloc(sl_fe_cache *c, uint32_t n, uint16_t n_frames, uint1
 void sl_fe_cache_free(sl_fe_cache *c);
 /* Write atomically (temp file + rename). */
 sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err);
-/* Read and check everything (magic, version, sizes, CRC). */
+/* Read and check everything (magic, version, sizes, CRC; labels 0..19, split flags train,
+ * test or train + validation, finite features, printable names). */
 sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err);
-/* Read only the header fields (arrays stay NULL); for "is the cache up to date?". */
+/* Check the whole file as load does (magic, version, sizes, CRC, values) and keep only the
+ * header fields (arrays NULL); for "is the cache up to date?". */
 sl_status sl_fe_cache_peek(const char *path, sl_fe_cache *c, sl_err *err);
 
 #ifdef __cplusplus

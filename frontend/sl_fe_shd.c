@@ -1,4 +1,5 @@
-/* sl_fe_shd.c — reading, writing and binning Spiking Heidelberg Digits HDF5 files. HDF5 1.10
+/* sl_fe_shd.c — reading (inside the guard's child process, sl_fe_shd_guard.c), writing and
+ * binning Spiking Heidelberg Digits HDF5 files. HDF5 1.10
  * has no native half float: the file type is built from a copy of IEEE F32LE (fields 15,
  * 10, 5, 0, 10; size 2; exponent bias 15) and HDF5 converts to float on read. */
 #include <hdf5.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "sl_fe_shd.h"
+#include "sl_fe_shd_hdf5.h"
 
 static const char *const class_keys[20] = {
   "english zero", "english one", "english two", "english three", "english four",
@@ -27,6 +29,19 @@ static quiet_t quiet_on(void) {
   return q;
 }
 static void quiet_off(quiet_t q) { H5Eset_auto2(H5E_DEFAULT, q.fn, q.data); }
+
+static herr_t resource_walk(unsigned n, const H5E_error2_t *e, void *found) {
+  (void)n;
+  if (e->maj_num == H5E_RESOURCE || e->min_num == H5E_CANTALLOC || e->min_num == H5E_NOSPACE)
+    *(int *)found = 1;
+  return 0;
+}
+/* Did the last failure run out of memory (the guard's limit)? */
+static int out_of_memory(void) {
+  int found = 0;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, resource_walk, &found);
+  return found;
+}
 
 static hid_t half_type(void) {
   hid_t t = H5Tcopy(H5T_IEEE_F32LE);
@@ -69,30 +84,37 @@ void sl_fe_shd_free(sl_fe_shd *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* Length of a 1-D dataset, or -1. */
-static hssize_t dset_len(hid_t d) {
+/* The length of dataset `name`, which must be 1-D (an error naming it otherwise). */
+static sl_status dset_len(hid_t d, const char *path, const char *name, hssize_t *n, sl_err *err) {
   hid_t sp = H5Dget_space(d);
-  if (sp < 0) return -1;
-  hssize_t n = H5Sget_simple_extent_ndims(sp) == 1 ? H5Sget_simple_extent_npoints(sp) : -1;
-  H5Sclose(sp);
-  return n;
+  int nd = sp < 0 ? -1 : H5Sget_simple_extent_ndims(sp);
+  *n = nd == 1 ? H5Sget_simple_extent_npoints(sp) : -1;
+  if (sp >= 0) H5Sclose(sp);
+  if (nd < 0 || (nd == 1 && *n < 0))
+    return sl_err_set(err, SL_ERR_PARSE, "%s: cannot read the shape of '%s'", path, name);
+  if (nd != 1)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: '%s' has %d dimensions; it must be 1-D (one entry per sample)",
+                      path, name, nd);
+  return SL_OK;
 }
 
 static sl_status read_u16(hid_t f, const char *path, const char *name, uint32_t n, uint16_t *out,
                           sl_err *err) {
   hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
   if (d < 0) return sl_err_set(err, SL_ERR_PARSE, "%s: no dataset '%s' (not an SHD file?)", path, name);
-  sl_status s = SL_OK;
-  if (dset_len(d) != (hssize_t)n)
+  hssize_t len = 0;
+  sl_status s = dset_len(d, path, name, &len, err);
+  if (s == SL_OK && len != (hssize_t)n)
     s = sl_err_set(err, SL_ERR_SIZE, "%s: '%s' has %lld entries, spikes/times has %u", path, name,
-                   (long long)dset_len(d), n);
-  else if (n && H5Dread(d, H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
-    s = sl_err_set(err, SL_ERR_PARSE, "%s: cannot read '%s' as unsigned integers", path, name);
+                   (long long)len, n);
+  if (s == SL_OK && n && H5Dread(d, H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+    s = out_of_memory() ? sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory reading '%s'", path, name)
+                        : sl_err_set(err, SL_ERR_PARSE, "%s: cannot read '%s' as unsigned integers", path, name);
   H5Dclose(d);
   return s;
 }
 
-sl_status sl_fe_shd_read(const char *path, sl_fe_shd *s, sl_err *err) {
+sl_status sl_fe_shd_read_hdf5(const char *path, sl_fe_shd *s, sl_err *err) {
   memset(s, 0, sizeof *s);
   quiet_t q = quiet_on();
   sl_status st = SL_OK;
@@ -118,9 +140,13 @@ sl_status sl_fe_shd_read(const char *path, sl_fe_shd *s, sl_err *err) {
                     dt < 0 ? "spikes/times" : "spikes/units");
     goto out;
   }
-  hssize_t n = dset_len(dt);
-  if (n < 0 || n > 0x7fffffff || dset_len(du) != n) {
-    st = sl_err_set(err, SL_ERR_SIZE, "%s: spikes/times and spikes/units differ in length", path);
+  hssize_t n = 0, nu = 0;
+  if ((st = dset_len(dt, path, "spikes/times", &n, err)) != SL_OK ||
+      (st = dset_len(du, path, "spikes/units", &nu, err)) != SL_OK)
+    goto out;
+  if (n > 0x7fffffff || nu != n) {
+    st = sl_err_set(err, SL_ERR_SIZE, "%s: spikes/times has %lld samples, spikes/units %lld", path,
+                    (long long)n, (long long)nu);
     goto out;
   }
   mt = H5Tvlen_create(H5T_NATIVE_FLOAT);
@@ -134,7 +160,10 @@ sl_status sl_fe_shd_read(const char *path, sl_fe_shd *s, sl_err *err) {
   sp = H5Dget_space(dt);
   if (n && (H5Dread(dt, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, vt) < 0 ||
             H5Dread(du, mu, H5S_ALL, H5S_ALL, H5P_DEFAULT, vu) < 0)) {
-    st = sl_err_set(err, SL_ERR_PARSE, "%s: spikes/times or spikes/units is not a ragged array of numbers", path);
+    if (out_of_memory())
+      st = sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory reading spikes/times and spikes/units", path);
+    else
+      st = sl_err_set(err, SL_ERR_PARSE, "%s: spikes/times or spikes/units is not a ragged array of numbers", path);
     free(vt), free(vu);
     vt = vu = NULL;
     goto out;
@@ -159,6 +188,9 @@ sl_status sl_fe_shd_read(const char *path, sl_fe_shd *s, sl_err *err) {
       (st = read_u16(f, path, "extra/speaker", s->n, s->speaker, err)) != SL_OK)
     sl_fe_shd_free(s);
 out:
+  /* any libhdf5 failure for want of memory (the guard's limit) is reported as such */
+  if (st != SL_OK && st != SL_ERR_NOMEM && out_of_memory())
+    st = sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory in libhdf5", path);
   if (vt && vu && sp >= 0) {
     reclaim(mt, sp, vt);
     reclaim(mu, sp, vu);

@@ -3,6 +3,7 @@
  * (digit + 10 for German), split flags, validation, and errors naming the bad file; and the
  * feature cache's round trip and damage checks. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,60 @@ START_TEST(cache_round_trip) {
 }
 END_TEST
 
+/* a valid CRC over values that make no sense: refused by name */
+static void bad_value_case(void (*spoil)(sl_fe_cache *), const char *want) {
+  sl_fe_cache a, b;
+  sl_err e;
+  ck_assert_int_eq(sl_fe_cache_alloc(&a, 2, 80, 40, &e), SL_OK);
+  for (int i = 0; i < 2; i++) {
+    a.label[i] = (uint16_t)(i * 19);
+    a.split[i] = i ? SL_FE_TEST : SL_FE_TRAIN | SL_FE_VALID;
+    snprintf(a.name[i], SL_FE_CACHE_NAME, "sample-%d.flac", i);
+  }
+  spoil(&a);
+  char path[600];
+  snprintf(path, sizeof path, "%s/spoilt.slf", tmpdir);
+  ck_assert_msg(sl_fe_cache_save(path, &a, &e) == SL_OK, "%s", e.msg);
+  ck_assert_int_eq(sl_fe_cache_load(path, &b, &e), SL_ERR_RANGE);
+  ck_assert_msg(strstr(e.msg, path) && strstr(e.msg, want) && !strchr(e.msg, '\n'), "'%s' lacks '%s'", e.msg, want);
+  ck_assert_ptr_null(b.feat);
+  sl_fe_cache_free(&a);
+}
+static void label20(sl_fe_cache *c) { c->label[1] = 20; }
+static void split0(sl_fe_cache *c) { c->split[0] = 0; }
+static void split_test_valid(sl_fe_cache *c) { c->split[1] = SL_FE_TEST | SL_FE_VALID; }
+static void feature_nan(sl_fe_cache *c) { c->feat[80 * 40 + 7] = NAN; }
+static void feature_inf(sl_fe_cache *c) { c->feat[3] = INFINITY; }
+static void name_newline(sl_fe_cache *c) { strcpy(c->name[1], "a\nb.flac"); }
+
+START_TEST(cache_bad_values) {
+  bad_value_case(label20, "utterance 1 (sample-1.flac): label 20");
+  bad_value_case(split0, "utterance 0 (sample-0.flac): split flags 0x00");
+  bad_value_case(split_test_valid, "utterance 1 (sample-1.flac): split flags 0x06");
+  bad_value_case(feature_nan, "utterance 1 (sample-1.flac): feature 7 is not finite");
+  bad_value_case(feature_inf, "utterance 0 (sample-0.flac): feature 3 is not finite");
+  bad_value_case(name_newline, "utterance 1: the name is not printable ASCII");
+}
+END_TEST
+
+/* counts whose body size does not fit 64 bits are refused before any size arithmetic */
+START_TEST(cache_header_too_large) {
+  unsigned char h[64] = {'S', 'L', 'F', 'C', 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  h[36] = 64; /* name_len */
+  char path[600];
+  snprintf(path, sizeof path, "%s/huge.slf", tmpdir);
+  FILE *f = fopen(path, "wb");
+  ck_assert_uint_eq(fwrite(h, 1, sizeof h, f), sizeof h);
+  fclose(f);
+  sl_fe_cache c;
+  sl_err e;
+  ck_assert_int_eq(sl_fe_cache_load(path, &c, &e), SL_ERR_HEADER);
+  ck_assert_msg(strstr(e.msg, path) && strstr(e.msg, "4294967295 utterances x 65535 frames x 65535 bands is too large"),
+                "%s", e.msg);
+  ck_assert_int_eq(sl_fe_cache_peek(path, &c, &e), SL_ERR_HEADER);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -211,6 +266,8 @@ int main(void) {
   tcase_add_test(tc, directory);
   tcase_add_test(tc, directory_errors);
   tcase_add_test(tc, cache_round_trip);
+  tcase_add_test(tc, cache_header_too_large);
+  tcase_add_test(tc, cache_bad_values);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

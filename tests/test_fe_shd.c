@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "sl_fe_shd.h"
 
 static char tmpdir[512];
@@ -133,6 +134,47 @@ START_TEST(not_shd) {
 }
 END_TEST
 
+/* The guard's limits: a file libhdf5 spins on is killed at the time limit; a file larger
+ * than the memory limit is refused as such (by the child's RLIMIT_AS, or by the parent's
+ * size check in ASan builds, where the child has no RLIMIT_AS). */
+START_TEST(guard_limits) {
+  sl_fe_shd s;
+  sl_err e;
+  sl_fe_shd_limits lim = {0.5, 0};
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  ck_assert_int_eq(sl_fe_shd_read_limited(SL_TEST_DATA "/bad/shd_slow.h5", &s, &lim, &e), SL_ERR_TIMEOUT);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+  ck_assert_msg(secs < 5.0, "took %.2f s", secs);
+  ck_assert_msg(strstr(e.msg, "shd_slow.h5: timed out after 0.5 s"), "%s", e.msg);
+  ck_assert_ptr_null(s.off);
+  /* 2000 samples x 100 spikes: 1.2 MB of arrays against a 256 KiB limit */
+  sl_fe_shd big;
+  ck_assert_int_eq(sl_fe_shd_alloc(&big, 2000, 200000, &e), SL_OK);
+  for (uint32_t i = 0; i < 2000; i++) {
+    big.off[i + 1] = big.off[i] + 100;
+    big.label[i] = (uint16_t)(i % 20);
+    for (uint64_t k = big.off[i]; k < big.off[i + 1]; k++) {
+      big.times[k] = (float)(k - big.off[i]) * 0.01f;
+      big.units[k] = (uint16_t)(k % 700);
+    }
+  }
+  char path[600];
+  snprintf(path, sizeof path, "%s/shd-big.h5", tmpdir);
+  ck_assert_msg(sl_fe_shd_write(path, &big, &e) == SL_OK, "%s", e.msg);
+  lim.timeout_s = 10.0;
+  lim.mem_bytes = 256 << 10;
+  ck_assert_msg(sl_fe_shd_read_limited(path, &s, &lim, &e) == SL_ERR_NOMEM, "%s", e.msg);
+  ck_assert_msg(strstr(e.msg, path) && strstr(e.msg, "memory limit (0.25 MiB)"), "%s", e.msg);
+  /* with the defaults it reads back */
+  ck_assert_msg(sl_fe_shd_read(path, &s, &e) == SL_OK, "%s", e.msg);
+  ck_assert_uint_eq(s.off[2000], 200000);
+  sl_fe_shd_free(&s);
+  sl_fe_shd_free(&big);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -142,6 +184,7 @@ int main(void) {
   tcase_add_test(tc, round_trip);
   tcase_add_test(tc, binning);
   tcase_add_test(tc, not_shd);
+  tcase_add_test(tc, guard_limits);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);
