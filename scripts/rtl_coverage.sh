@@ -8,9 +8,11 @@
 # when a line is uncovered and not waived, or a waiver names a covered or missing line.
 #
 #   scripts/rtl_coverage.sh [BUILD_DIR] [--rtl DIR] [--waivers FILE] [--no-build] [--jobs N]
+#                           [--no-systemc]
 #
-# BUILD_DIR defaults to build-cov. Outputs in BUILD_DIR/coverage/: merged.dat, coverage.info
-# (lcov), annotated/ (sources with counts; lines marked %000000 were never reached).
+# BUILD_DIR defaults to build-cov. --no-systemc leaves out the SystemC tops' tests (quicker;
+# they drive the same RTL through the same driver tests). Outputs in BUILD_DIR/coverage/:
+# merged.dat, coverage.info (lcov), annotated/ (sources with counts; %000000 = never reached).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 bdir="$src/build-cov"
@@ -18,13 +20,15 @@ rtl="$src/rtl"
 waivers=""
 build=1
 jobs=2
+sc=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rtl) rtl=$(cd "$2" && pwd); shift 2 ;;
     --waivers) waivers="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --jobs) jobs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-systemc) sc=0; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "rtl_coverage.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) bdir="$1"; shift ;;
   esac
@@ -43,7 +47,7 @@ if [ "$build" = 1 ]; then
   cmake -S "$src" -B "$bdir" -DSL_RTL_COVERAGE=ON -DSL_RTL_DIR="$rtl" "${launcher[@]}" >/dev/null
   # The targets the cosim tests run (the SystemC ones when SystemC is on).
   targets=(spikeline sl_cosim test_driver)
-  if cmake --build "$bdir" --target help 2>/dev/null | grep -q '\bsl_cosim_sc\b'; then
+  if [ "$sc" = 1 ] && cmake --build "$bdir" --target help 2>/dev/null | grep -q '\bsl_cosim_sc\b'; then
     targets+=(sl_cosim_sc test_driver_sc)
   fi
   cmake --build "$bdir" -j"$jobs" --target "${targets[@]}"
@@ -56,7 +60,9 @@ rm -rf "$out"
 mkdir -p "$out/dat"
 t0=$(date +%s)
 # The deliberately wrong cores (sl_regress_catches_bug*) are other designs: not measured.
-SL_COV_DIR="$out/dat" ctest --test-dir "$bdir" -L cosim -E 'catches_bug' --output-on-failure
+skip=()
+[ "$sc" = 1 ] || skip=(-LE systemc)
+SL_COV_DIR="$out/dat" ctest --test-dir "$bdir" -L cosim "${skip[@]}" -E 'catches_bug' --output-on-failure
 t1=$(date +%s)
 ls "$out"/dat/*.dat >/dev/null 2>&1 || { echo "rtl_coverage.sh: the tests wrote no coverage data" >&2; exit 1; }
 find "$out/dat" -name '*.dat' -print0 | xargs -0 verilator_coverage --write "$out/merged.dat" >/dev/null

@@ -366,7 +366,9 @@ class Runner:
     def fresh_rtl(self):
         if os.path.isdir(self.mrtl):
             shutil.rmtree(self.mrtl)
-        shutil.copytree(self.rtl, self.mrtl, ignore=shutil.ignore_patterns("fpga"))
+        # New modification times (copyfile, not copy2): make must see every copy as changed.
+        shutil.copytree(self.rtl, self.mrtl, ignore=shutil.ignore_patterns("fpga"),
+                        copy_function=shutil.copyfile)
 
     def configure(self):
         """The private build tree: this project's CMake over the RTL copy, SystemC off."""
@@ -396,23 +398,42 @@ class Runner:
             cmd.append("--no-golden")
         if self.a.state:
             cmd.append("--state")
-        rc, secs = run(cmd, log, env=self.env)
-        text = open(log, encoding="utf-8", errors="replace").read()
-        tail = text[text.rfind("$ "):]
-        m = re.search(r"(\d+) passed, (\d+) mismatched, (\d+) errors", tail)
-        if not m:
-            return "error", secs, tail.strip().split("\n")[-1][:200]
-        passed, mism, errs = map(int, m.groups())
+        # Fail fast: stop the whole regression at its first failing case.
+        t0 = time.time()
+        with open(log, "ab") as lf:
+            lf.write(("$ " + " ".join(cmd) + "\n").encode())
+            lf.flush()
+            off = lf.tell()
+            p = subprocess.Popen(cmd, stdout=lf, stderr=subprocess.STDOUT, env=self.env,
+                                 start_new_session=True)
+            while p.poll() is None:
+                time.sleep(0.25)
+                with open(log, encoding="utf-8", errors="replace") as f:
+                    f.seek(off)
+                    if "regress: FAIL" in f.read():
+                        os.killpg(p.pid, signal.SIGKILL)
+                        p.wait()
+                        break
+            rc = p.wait()
+        secs = time.time() - t0
+        with open(log, encoding="utf-8", errors="replace") as f:
+            f.seek(off)
+            tail = f.read()
         fail = re.search(r"regress: FAIL (\S+): (.*)", tail)
-        detail = fail.group(1) + ": " + fail.group(2)[:160] if fail else ""
-        if mism:
+        if fail:
+            detail = fail.group(1) + ": " + fail.group(2)[:160]
+            sig = re.search(r"killed by signal (\d+)", fail.group(2))
+            # regress SIGKILLs a case past its time limit; other signals (the model's own
+            # $fatal or assertion aborts) and error exits are crashes: all count as killed.
+            if sig:
+                return ("timeout" if sig.group(1) == "9" else "crash"), secs, detail
+            if fail.group(2).startswith("error"):
+                return "crash", secs, detail
             return "killed", secs, detail
-        if errs:
-            sig = re.search(r"killed by signal (\d+)", tail)
-            # regress SIGKILLs a case past its time limit; other signals are the model's own
-            # aborts ($fatal, assertions) and exits are errors: both count as killed.
-            return ("timeout" if sig and sig.group(1) == "9" else "crash"), secs, detail
-        return ("pass" if rc == 0 else "error"), secs, detail
+        m = re.search(r"(\d+) passed, 0 mismatched, 0 errors", tail)
+        if rc == 0 and m:
+            return "pass", secs, ""
+        return "error", secs, tail.strip().split("\n")[-1][:200]
 
     def chunks(self):
         """(golden, first seed, count): golden + 2 seeds, then growing chunks up to --seeds."""
@@ -467,7 +488,7 @@ class Runner:
                 return {"result": "build", "secs": time.time() - t0, "detail": ""}
             for k, (golden, s, n) in enumerate(self.chunks()):
                 # Per-case limit: generous against the unmutated run, so only hangs hit it.
-                lim = max(30, int(self.a.timeout_factor * chunk_secs[k] + 10))
+                lim = max(20, int(self.a.timeout_factor * chunk_secs[k] + 10))
                 res, _, detail = self.regress(log, golden, s, n, lim)
                 if res != "pass":
                     return {"result": res, "secs": time.time() - t0, "detail": detail,
@@ -542,8 +563,8 @@ def main():
     ap.add_argument("--seeds", type=int, default=200, help="random regression cases (default 200, as CI)")
     ap.add_argument("--state", action="store_true", help="pass --state to the regression")
     ap.add_argument("--jobs", type=int, default=2, help="build and regression jobs (default 2)")
-    ap.add_argument("--timeout-factor", type=float, default=10.0,
-                    help="per-case time limit as a multiple of the unmutated chunk time (default 10)")
+    ap.add_argument("--timeout-factor", type=float, default=5.0,
+                    help="per-case time limit as a multiple of the unmutated chunk time (default 5)")
     ap.add_argument("--out", help="write the report to OUT.txt and OUT.json")
     a = ap.parse_args()
     rtl = os.path.abspath(a.rtl)
@@ -575,6 +596,9 @@ def main():
         res.update({"id": m["id"], "file": m["file"], "line": m["line"], "kind": m["kind"],
                     "old_line": old, "new_line": new})
         results.append(res)
+        if a.out:  # results so far, in case the run is stopped
+            with open(a.out + ".partial.json", "w", encoding="utf-8") as f:
+                json.dump(results, f, indent=1)
         print("rtl_mutate: [%d/%d] #%d %s:%d %s: %s (%.0f s) %s" %
               (k + 1, len(chosen), m["id"], m["file"], m["line"], m["kind"], res["result"],
                res["secs"], res.get("detail", "")), file=sys.stderr, flush=True)
