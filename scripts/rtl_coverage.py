@@ -8,7 +8,8 @@ Reads every coverage .dat given (directories: every *.dat inside), sums the coun
 points across files and model instances, and prints, for each RTL file, the lines that carry a
 line/branch coverage point and how many were reached, and the toggle points (signal bits seen
 rising and falling, per instance) and how many toggled. A line is covered when every line or
-branch point that includes it was hit at least once.
+branch point that includes it (an implicit else too) was hit at least once, in any instance —
+what `verilator_coverage --annotate` marks.
 
 Every uncovered line must be listed in the waiver file with its reason; the check fails (exit
 1) on an uncovered line that is not waived and on a waiver that names a line that is covered,
@@ -81,6 +82,10 @@ def load(paths):
                 if kind is None:
                     continue
                 per_inst = kind == "toggle" or kv.get("P") == "1"
+                if not per_inst:
+                    # One source line, whatever the instance or parameter specialisation
+                    # (Verilator names pages after the specialised module: v_line/sl_ram__W9_A9).
+                    kv["page"] = page.split("__", 1)[0]
                 key = tuple(sorted((k, v) for k, v in kv.items() if per_inst or k != "h"))
                 if key in pts:
                     pts[key][1] += int(m.group(2))
