@@ -46,7 +46,7 @@ if [ "$build" = 1 ]; then
   fi
   cmake -S "$src" -B "$bdir" -DSL_RTL_COVERAGE=ON -DSL_RTL_DIR="$rtl" "${launcher[@]}" >/dev/null
   # The targets the cosim tests run (the SystemC ones when SystemC is on).
-  targets=(spikeline sl_cosim test_driver)
+  targets=(spikeline sl_cosim test_driver test_rtl_bus)
   if [ "$sc" = 1 ] && cmake --build "$bdir" --target help 2>/dev/null | grep -q '\bsl_cosim_sc\b'; then
     targets+=(sl_cosim_sc test_driver_sc)
   fi

@@ -1,7 +1,7 @@
 /* test_rtl_bus.c — directed checks of the RTL core's host bus and input checks through the
  * driver's sim: backend (Verilated RTL), for paths the random cosimulation never takes: the
- * ring and membrane windows (write, read back, range), the refused membrane value, misaligned
- * and unmapped addresses with ERR_ADDR, CTRL read-back, a step requested with an
+ * ring, membrane and score windows (write, read back, range), the refused membrane value,
+ * misaligned and unmapped addresses with ERR_ADDR, CTRL read-back, a step requested with an
  * inconsistent configuration (ERR CFG), and malformed input words (ERR IN_PROTO, IN_BAD). */
 #include <check.h>
 #include <stdlib.h>
@@ -80,6 +80,12 @@ START_TEST(refused_accesses) {
   refused(SL_ERR_BUS_ADDR, SL_WIN_RING + 4 * (1u << 14));
   ck_assert_int_ne(sl_dev_write32(dev, SL_WIN_V + 4 * 512, 0, &err), SL_OK);
   refused(SL_ERR_BUS_ADDR, SL_WIN_V + 4 * 512);
+  /* scores: read-only, two words for each of the 64 readouts of this core */
+  ck_assert_uint_eq(rd(SL_WIN_SCORE + 4 * 127), 0);
+  ck_assert_int_ne(sl_dev_read32(dev, SL_WIN_SCORE + 4 * 128, &v, &err), SL_OK);
+  refused(SL_ERR_BUS_ADDR, SL_WIN_SCORE + 4 * 128);
+  ck_assert_int_ne(sl_dev_write32(dev, SL_WIN_SCORE, 0, &err), SL_OK);
+  refused(SL_ERR_BUS_ADDR, SL_WIN_SCORE);
   /* misaligned read and write, an unmapped register, a write to a read-only one */
   ck_assert_int_ne(sl_dev_read32(dev, SL_REG_ID + 2, &v, &err), SL_OK);
   refused(SL_ERR_BUS_ADDR, SL_REG_ID + 2);
