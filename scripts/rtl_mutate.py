@@ -10,7 +10,7 @@ TIMEOUT (a case hung past the per-case limit), SURVIVED (every case passed; it i
 in the checks or an equivalent mutant), or excluded as LINT (CI's lint test rejects it) or
 BUILD (it does not compile). Kill rate = killed / (killed + survived), timeouts included.
 
-  scripts/rtl_mutate.py --build build                  # a sample of 60 mutants (seed 1)
+  scripts/rtl_mutate.py --build build                  # a sample of 100 mutants (seed 1)
   scripts/rtl_mutate.py --build build --all            # every mutant
   scripts/rtl_mutate.py --list                         # only list the mutants
   scripts/rtl_mutate.py --build build --only 12,40     # chosen mutants
@@ -555,7 +555,8 @@ def main():
                     help="built tree whose cli/spikeline runs the regression (default: build/)")
     ap.add_argument("--rtl", default=os.path.join(src_dir, "rtl"), help="RTL directory to mutate")
     ap.add_argument("--work", help="scratch directory (default: <build>/mutate)")
-    ap.add_argument("--sample", type=int, default=60, help="mutants to run (default 60)")
+    ap.add_argument("--sample", type=int, default=100,
+                    help="mutants to run (default 100: about 30 min on 2 shared cores)")
     ap.add_argument("--seed", type=int, default=1, help="sampling seed (default 1)")
     ap.add_argument("--all", action="store_true", help="run every mutant")
     ap.add_argument("--only", help="comma-separated mutant ids")

@@ -1,8 +1,9 @@
 /* test_rtl_bus.c — directed checks of the RTL core's host bus and input checks through the
  * driver's sim: backend (Verilated RTL), for paths the random cosimulation never takes: the
  * ring, membrane and score windows (write, read back, range), the refused membrane value,
- * misaligned and unmapped addresses with ERR_ADDR, CTRL read-back, a step requested with an
- * inconsistent configuration (ERR CFG), and malformed input words (ERR IN_PROTO, IN_BAD). */
+ * misaligned and unmapped addresses with ERR_ADDR, refused register values, ERR cleared bit by
+ * bit, a table clear that keeps the state, register values out of reset, CTRL read-back, a
+ * step requested with an inconsistent configuration (ERR CFG), and malformed input words. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,78 @@ START_TEST(refused_accesses) {
 }
 END_TEST
 
+/* register writes with refused values change nothing and raise BAD_VALUE alone; ERR clears
+ * bit by bit (write 1 to clear) */
+START_TEST(refused_values_and_sticky_errors) {
+  sl_err err;
+  const uint32_t depth = rd(SL_REG_DEPTH_LOG2), thr = rd(SL_REG_POP(0) + 8);
+  ck_assert_int_ne(sl_dev_write32(dev, SL_REG_N_NEURONS, 0, &err), SL_OK);
+  refused(SL_ERR_BAD_VALUE, SL_REG_N_NEURONS);
+  ck_assert_int_ne(sl_dev_write32(dev, SL_REG_DEPTH_LOG2, 0, &err), SL_OK);
+  refused(SL_ERR_BAD_VALUE, SL_REG_DEPTH_LOG2);
+  ck_assert_int_ne(sl_dev_write32(dev, SL_REG_POP(0) + 8, 0, &err), SL_OK);
+  refused(SL_ERR_BAD_VALUE, SL_REG_POP(0) + 8);
+  ck_assert_uint_eq(rd(SL_REG_N_NEURONS), n_neurons);
+  ck_assert_uint_eq(rd(SL_REG_DEPTH_LOG2), depth);
+  ck_assert_uint_eq(rd(SL_REG_POP(0) + 8), thr);
+  /* two sticky bits; clearing one leaves the other */
+  ck_assert_int_ne(sl_dev_write32(dev, SL_REG_N_NEURONS, 0, &err), SL_OK);
+  ck_assert_int_ne(sl_dev_write32(dev, SL_REG_ID + 1, 0, &err), SL_OK);
+  ck_assert_uint_eq(rd(SL_REG_ERR), SL_ERR_BAD_VALUE | SL_ERR_BUS_ADDR);
+  wr(SL_REG_ERR, SL_ERR_BUS_ADDR);
+  ck_assert_uint_eq(rd(SL_REG_ERR), SL_ERR_BAD_VALUE);
+  wr(SL_REG_ERR, SL_ERR_BAD_VALUE);
+  ck_assert_uint_eq(rd(SL_REG_ERR), 0);
+}
+END_TEST
+
+static void ctrl_and_wait(uint32_t v) {
+  wr(SL_REG_CTRL, v);
+  for (int i = 0; i < 1000000; i++)
+    if (rd(SL_REG_STATUS) & SL_STATUS_IDLE) return;
+  ck_abort_msg("core not idle after CTRL 0x%x", v);
+}
+
+/* clearing the table alone keeps membranes, rings and the step count */
+START_TEST(table_clear_keeps_state) {
+  ctrl_and_wait(SL_CTRL_CLEAR_STATE);
+  wr(SL_WIN_V + 4 * 1, 0xFFFFFFFBu);
+  wr(SL_WIN_RING + 4 * 3, 77);
+  ck_assert_uint_ne(rd(SL_WIN_SYN), 0);
+  ctrl_and_wait(SL_CTRL_CLEAR_TABLE);
+  ck_assert_uint_eq(rd(SL_WIN_SYN), 0);
+  ck_assert_uint_eq(rd(SL_WIN_V + 4 * 1), 0xFFFFFFFBu);
+  ck_assert_uint_eq(rd(SL_WIN_RING + 4 * 3), 77);
+}
+END_TEST
+
+/* every register's value out of reset (docs/rtl.md), before any write */
+START_TEST(reset_values) {
+  sl_err err;
+  sl_dev *fresh = NULL;
+  ck_assert_msg(sl_dev_open("sim:", &fresh, &err) == SL_OK, "%s", err.msg);
+  sl_dev *loaded = dev;
+  dev = fresh;
+  ck_assert_uint_eq(rd(SL_REG_CAPS), 0x36118596u); /* pops 8, readouts 64, syn 2^17, C 256, D 32, 512 n, 64 in */
+  ck_assert_uint_eq(rd(SL_REG_VARIANT), 0);
+  ck_assert_uint_eq(rd(SL_REG_CTRL), 0);
+  ck_assert_uint_eq(rd(SL_REG_STATUS), SL_STATUS_IDLE); /* step 0, configuration not consistent */
+  ck_assert_uint_eq(rd(SL_REG_ERR), 0);
+  ck_assert_uint_eq(rd(SL_REG_ERR_ADDR), 0);
+  ck_assert_uint_eq(rd(SL_REG_N_INPUTS), 1);
+  ck_assert_uint_eq(rd(SL_REG_N_NEURONS), 1);
+  ck_assert_uint_eq(rd(SL_REG_N_POPS), 1);
+  ck_assert_uint_eq(rd(SL_REG_DEPTH_LOG2), 1);
+  ck_assert_uint_eq(rd(SL_REG_ROWCAP_LOG2), 0);
+  ck_assert_uint_eq(rd(SL_REG_N_READOUTS), 0);
+  for (uint32_t a = SL_REG_BUSY_CYC; a <= SL_REG_IN_BAD; a += 4) ck_assert_msg(rd(a) == 0, "counter 0x%03x", a);
+  for (uint32_t p = 0; p < 8; p++)
+    for (uint32_t f = 0; f < 4; f++) ck_assert_msg(rd(SL_REG_POP(p) + 4 * f) == 0, "pop %u field %u", p, f);
+  dev = loaded;
+  sl_dev_close(fresh);
+}
+END_TEST
+
 START_TEST(ctrl_reads_back) {
   wr(SL_REG_CTRL, SL_CTRL_ENABLE);
   ck_assert_uint_eq(rd(SL_REG_CTRL), SL_CTRL_ENABLE);
@@ -145,6 +218,9 @@ int main(void) {
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, ring_and_membrane_windows);
   tcase_add_test(tc, refused_accesses);
+  tcase_add_test(tc, refused_values_and_sticky_errors);
+  tcase_add_test(tc, table_clear_keeps_state);
+  tcase_add_test(tc, reset_values);
   tcase_add_test(tc, ctrl_reads_back);
   tcase_add_test(tc, inconsistent_config_does_not_step);
   tcase_add_test(tc, malformed_input_words_are_dropped_and_counted);
