@@ -9,6 +9,8 @@ chunks, stopping at the first mismatch. A mutant is KILLED (the regression faile
 TIMEOUT (a case hung past the per-case limit), SURVIVED (every case passed; it is either a gap
 in the checks or an equivalent mutant), or excluded as LINT (CI's lint test rejects it) or
 BUILD (it does not compile). Kill rate = killed / (killed + survived), timeouts included.
+--directed TESTS also runs the named ctest tests (built in the private tree) on every mutant
+the regression leaves alive; one failing kills it.
 
   scripts/rtl_mutate.py --build build                  # a sample of 100 mutants (seed 1)
   scripts/rtl_mutate.py --build build --all            # every mutant
@@ -493,6 +495,18 @@ class Runner:
                 if res != "pass":
                     return {"result": res, "secs": time.time() - t0, "detail": detail,
                             "chunk": "golden+1..2" if golden else "%d..%d" % (s, s + n - 1)}
+            if self.a.directed:
+                # Survivors of the regression go through the directed tests too.
+                rc, _ = run(["cmake", "--build", self.mbuild, "--target"] + self.a.directed.split(",") +
+                            ["-j", str(self.a.jobs)], log, env=self.env)
+                if rc != 0:
+                    return {"result": "build", "secs": time.time() - t0, "detail": "directed tests"}
+                regex = "^(" + "|".join(self.a.directed.split(",")) + ")$"
+                rc, _ = run(["ctest", "--test-dir", self.mbuild, "-R", regex, "--output-on-failure"], log,
+                            timeout=900, env=self.env)
+                if rc != 0:
+                    return {"result": "killed", "secs": time.time() - t0, "detail": "directed: " + self.a.directed,
+                            "chunk": "directed"}
             return {"result": "survived", "secs": time.time() - t0, "detail": ""}
         finally:
             self.restore(m)
@@ -518,12 +532,14 @@ def report(results, muts_total, a, rtl, meta, out):
     P = lines.append
     P("rtl_mutate: %d mutants in %s (%d generated), %s" % (len(results), rtl, muts_total,
       "all" if a.all else ("ids " + a.only if a.only else "sample of %d, seed %d" % (a.sample, a.seed))))
-    P("  regression: golden cases + seeds 1..%d, stop at the first failing chunk%s" %
-      (a.seeds, ", --state" if a.state else ""))
+    P("  regression: golden cases + seeds 1..%d, stop at the first failing case%s%s" %
+      (a.seeds, ", --state" if a.state else "",
+       "; then on survivors: " + a.directed if a.directed else ""))
     P("  baseline: build %.0f s, full regression %.0f s; mutants took %.0f s (%.0f s each on average)" %
       (meta["build_secs"], meta["regress_secs"], meta["secs"], meta["secs"] / max(1, len(results))))
-    P("  killed %d (mismatch %d, timeout %d, crash %d), survived %d, excluded: lint %d, build %d" %
-      (killed, cnt.get("killed", 0), cnt.get("timeout", 0), cnt.get("crash", 0), survived,
+    directed = sum(1 for r in results if r.get("chunk") == "directed")
+    P("  killed %d (mismatch %d, directed tests %d, timeout %d, crash %d), survived %d, excluded: lint %d, build %d" %
+      (killed, cnt.get("killed", 0) - directed, directed, cnt.get("timeout", 0), cnt.get("crash", 0), survived,
        cnt.get("lint", 0), cnt.get("build", 0)))
     if killed + survived:
         P("  kill rate %.1f %% (%d / %d)" % (100.0 * killed / (killed + survived), killed, killed + survived))
@@ -563,6 +579,8 @@ def main():
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--seeds", type=int, default=200, help="random regression cases (default 200, as CI)")
     ap.add_argument("--state", action="store_true", help="pass --state to the regression")
+    ap.add_argument("--directed", metavar="TESTS",
+                    help="comma-separated ctest names (e.g. test_rtl_bus) run on regression survivors")
     ap.add_argument("--jobs", type=int, default=2, help="build and regression jobs (default 2)")
     ap.add_argument("--timeout-factor", type=float, default=5.0,
                     help="per-case time limit as a multiple of the unmutated chunk time (default 5)")
