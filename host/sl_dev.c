@@ -232,7 +232,7 @@ static sl_status push_spike(sl_dev_result *r, uint32_t step, uint32_t neuron) {
 /* Send one step's words (end-of-step appended) and collect its spikes up to the end word. */
 static sl_status exchange(sl_dev *d, uint32_t t, const uint32_t *words, uint32_t n, sl_dev_result *r, sl_err *err) {
   uint32_t in[SL_MAX_INPUTS + 1], out[256];
-  memcpy(in, words, n * sizeof *in);
+  if (n) memcpy(in, words, n * sizeof *in); /* words may be NULL for a step without input */
   in[n++] = SL_IN_EOS;
   uint32_t sent = 0, idle = 0, got_spikes = 0;
   for (;;) {
@@ -257,6 +257,12 @@ static sl_status exchange(sl_dev *d, uint32_t t, const uint32_t *words, uint32_t
       if (push_spike(r, t, SL_OUT_NEURON(w))) return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", d->uri);
       got_spikes++;
     }
+    /* A core that refused the step (ERR.CFG: the configuration is inconsistent) never takes
+     * a word: say so at once rather than after the whole idle budget. */
+    uint32_t e;
+    if (idle && idle % 1024u == 0 && d->ops->read32(d->ctx, SL_REG_ERR, &e) == SL_BUS_OK && (e & SL_ERR_CFG))
+      return sl_err_set(err, SL_ERR_DEVICE, "%s: step %u: the core refuses to step: inconsistent configuration (ERR 0x%02x)",
+                        d->uri, t, e);
     if (idle > SL_XFER_IDLE)
       return sl_err_set(err, SL_ERR_TIMEOUT, "%s: step %u: no end-of-step word (%u of %u input words taken)", d->uri, t,
                         sent, n);
