@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 sl=${1:-build/cli/spikeline}
 s=tests/fuzz/seeds
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-mkdir -p $s/image $s/events $s/netdesc $s/rewire $s/trace
+mkdir -p $s/image $s/events $s/netdesc $s/rewire $s/trace $s/cache
 
 cp examples/tiny.sln $s/netdesc/tiny.sln
 cp examples/tiny.sle $s/events/tiny.sle
@@ -32,4 +32,12 @@ printf '%s' 'in:3/0=hidden:7,-12,4' > $s/rewire/write.txt
 printf '%s' 'in:1/0=hidden:2,-7,5' > $s/rewire/write_ok.txt
 printf '%s' 'hidden:2/3=-' > $s/rewire/clear.txt
 printf '%s' 'out:1/1=out:0,127,7' > $s/rewire/readout.txt
+# a feature cache of two utterances (the one real recording of tests/data/hd-sample, named
+# once as a training and once as a test file)
+mkdir -p "$tmp/corpus/audio"
+cp tests/data/hd-sample/spoken_digit.flac "$tmp/corpus/audio/lang-english_speaker-01_trial-0_digit-3.flac"
+cp tests/data/hd-sample/spoken_digit.flac "$tmp/corpus/audio/lang-german_speaker-02_trial-1_digit-7.flac"
+echo lang-english_speaker-01_trial-0_digit-3.flac > "$tmp/corpus/train_filenames.txt"
+echo lang-german_speaker-02_trial-1_digit-7.flac > "$tmp/corpus/test_filenames.txt"
+"$sl" features "$tmp/corpus" -o $s/cache/two_utterances.slf -q
 ls -l $s/*/ | awk '$5 > 65535 {bad=1; print "too big:", $0} END {exit bad}'
