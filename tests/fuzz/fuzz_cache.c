@@ -57,5 +57,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sl_fe_cache_free(&back);
   }
   sl_fe_cache_free(&c);
+  cleanup(); /* per input: a crash leaves at most the input it crashed on */
   return 0;
 }
