@@ -1,5 +1,6 @@
 /* cmd_info.c — `spikeline info`: header, populations and table statistics of a model image. */
 #include <stdio.h>
+#include <stdlib.h>
 #include "sl_cli.h"
 #include "sl_image.h"
 
@@ -17,15 +18,20 @@ int sl_cmd_info(int argc, char **argv) {
   sl_names nm;
   sl_err err;
   if (!n) return 1;
-  if (sl_image_load(argv[1], n, &nm, &err)) {
+  uint8_t *buf;
+  size_t len;
+  if (sl_read_file(argv[1], &buf, &len, &err) || sl_image_decode(buf, len, argv[1], n, &nm, &err)) {
     sl_cli_error("info", "%s", err.msg);
+    free(buf);
     sl_net_free(n);
     return 1;
   }
+  const unsigned minor = sl_image_version_minor(buf);
+  free(buf);
   sl_net_stats st;
   sl_net_compute_stats(n, &st);
   const uint32_t S = sl_net_sources(n);
-  printf("%s: spikeline model image v%d.%d, %zu bytes\n", argv[1], SL_IMAGE_VERSION_MAJOR, SL_IMAGE_VERSION_MINOR,
+  printf("%s: spikeline model image v%d.%u, %zu bytes\n", argv[1], SL_IMAGE_VERSION_MAJOR, minor,
          sl_image_size(n));
   printf("  inputs %u, neurons %u, populations %u, depth %u, row capacity %u, readouts %u\n", n->n_inputs,
          n->n_neurons, n->n_pops, n->depth, n->row_cap, st.n_readouts);

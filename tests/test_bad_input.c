@@ -486,6 +486,39 @@ START_TEST(desc_other_errors) {
 }
 END_TEST
 
+/* Found by fuzzing (tests/fuzz/seeds/netdesc/): a population name with a non-printable or
+ * non-ASCII byte was compiled, and build wrote an image that every image reader refuses. */
+START_TEST(desc_name_not_printable) {
+  desc_case("inputs 2\ndepth 8\nrowcap 2\npop o\xfeut 3 leak 1 threshold 5 reset zero\n", SL_ERR_POP, "bad.sln:4:",
+            "printable");
+  desc_case("inputs 2\ndepth 8\nrowcap 2\npop h\x01 3 leak 1 threshold 5 reset zero\n", SL_ERR_POP, "bad.sln:4:",
+            "printable");
+  desc_case("inputs 2\ndepth 8\nrowcap 2\npop h\x7f 3 leak 1 threshold 5 reset zero\n", SL_ERR_POP, "bad.sln:4:",
+            "printable");
+}
+END_TEST
+
+/* A NUL byte in a description file was the end of the text: the lines after it were dropped
+ * and a partial network was built. */
+START_TEST(desc_binary) {
+  static const char nul[] = HEAD "syn in:0 h:0 weight 1 delay 0\n\0syn in:0 h:1 weight 1 delay 0\n";
+  const char *path = tmp_path("bin.sln");
+  FILE *f = fopen(path, "wb");
+  fwrite(nul, 1, sizeof nul - 1, f);
+  fclose(f);
+  sl_net *n = sl_net_new();
+  sl_names nm;
+  sl_err e;
+  sl_err_clear(&e);
+  ck_assert_int_eq(sl_netdesc_load(path, n, &nm, &e), SL_ERR_PARSE);
+  char where[1100];
+  snprintf(where, sizeof where, "%s:6: binary data", path);
+  ck_assert_msg(!strncmp(e.msg, where, strlen(where)), "message '%s' does not start with '%s'", e.msg, where);
+  sl_net_free(n);
+  unlink(path);
+}
+END_TEST
+
 /* ---- event files ------------------------------------------------------------------------------ */
 
 static void ev_case(const char *text, sl_status code, const char *where, const char *s2) {
@@ -603,6 +636,8 @@ static Suite *bad_suite(void) {
   tc = tcase_create("description");
   tcase_add_test(tc, desc_row_overflow);
   tcase_add_test(tc, desc_other_errors);
+  tcase_add_test(tc, desc_name_not_printable);
+  tcase_add_test(tc, desc_binary);
   suite_add_tcase(s, tc);
   tc = tcase_create("events");
   tcase_add_unchecked_fixture(tc, make_base, NULL);

@@ -117,6 +117,27 @@ START_TEST(rewire_success) {
 }
 END_TEST
 
+/* A legal image of version 1.3 (spec §8.1: a reader accepts any minor): info reads it and
+ * prints the version the file has, not the one this build writes. */
+START_TEST(info_minor_version) {
+  fixture fx;
+  setup(&fx);
+  char path[1100];
+  path_join(path, sizeof path, fx.dir, "minor.slm");
+  uint8_t img[TINY_SIZE];
+  memcpy(img, fx.image, TINY_SIZE);
+  img[6] = 3;
+  fix_crc(img, TINY_SIZE);
+  write_bytes(path, img, TINY_SIZE);
+  cli_result r;
+  RUN(&r, fx.dir, "info", path);
+  ck_assert_msg(r.status == 0, "%s", r.err);
+  ck_assert_msg(strstr(r.out, "spikeline model image v1.3, 272 bytes") != NULL, "%s", r.out);
+  RUN(&r, fx.dir, "info", fx.model);
+  ck_assert_msg(strstr(r.out, "spikeline model image v1.0, 272 bytes") != NULL, "%s", r.out);
+}
+END_TEST
+
 /* ---- bad images -------------------------------------------------------------------------------- */
 
 static void run_bad_image(const uint8_t *img, size_t len, const char *name, const char *problem) {
@@ -342,6 +363,7 @@ static Suite *cli_suite(void) {
   TCase *tc = tcase_create("good");
   tcase_add_test(tc, build_and_run);
   tcase_add_test(tc, rewire_success);
+  tcase_add_test(tc, info_minor_version);
   tcase_add_test(tc, help_everywhere);
   suite_add_tcase(s, tc);
   tc = tcase_create("bad_image");

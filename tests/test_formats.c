@@ -511,6 +511,54 @@ START_TEST(trace_reader_rejects) {
 }
 END_TEST
 
+/* Found by fuzzing (tests/fuzz/seeds/trace/): the trace reader took "-18" for a count (a
+ * 34 GB allocation), wrapped "-4294967295" to step 1, checked no limit of §1 (steps above
+ * 65535 wrapped in the 16-bit spike record), let ids and decisions overflow, and stopped
+ * silently at a NUL byte. Each is refused now, naming the file and the line (the blank-line
+ * case was refused before too). */
+START_TEST(trace_reader_rejects_fuzzed) {
+#define TH "sl-trace 1 neurons 2 readouts 1 steps 3\n"
+  static const struct {
+    const char *text;
+    size_t len; /* 0: strlen */
+    sl_status code;
+    const char *where;
+  } bad[] = {
+      {"sl-trace 1 neurons 23 readouts -18 steps 31\nsample 0\ndecision 0\n", 0, SL_ERR_PARSE, ":1:"},
+      {"sl-trace 1 neurons 2 readouts 1 steps 100000\nsample 0\n70000 1\ndecision 0 1\n", 0, SL_ERR_RANGE, ":1:"},
+      {"sl-trace 1 neurons 2000 readouts 1 steps 3\nsample 0\ndecision 0 1\n", 0, SL_ERR_RANGE, ":1:"},
+      {"sl-trace 1 neurons 2 readouts 3 steps 3\nsample 0\ndecision 0 1 2 3\n", 0, SL_ERR_RANGE, ":1:"},
+      {"sl-trace 1 neurons +2 readouts 1 steps 3\nsample 0\ndecision 0 1\n", 0, SL_ERR_PARSE, ":1:"},
+      {TH "sample 0\n-4294967295 0\ndecision 0 1\n", 0, SL_ERR_PARSE, ":3:"},
+      {TH "sample 0\n1 -4294967295\ndecision 0 1\n", 0, SL_ERR_PARSE, ":3:"},
+      {TH "sample 99999999999\ndecision 0 1\n", 0, SL_ERR_PARSE, ":2:"},
+      {TH "sample 0 label -2\ndecision 0 1\n", 0, SL_ERR_PARSE, ":2:"},
+      {TH "sample 0\ndecision 99999999999 1\n", 0, SL_ERR_PARSE, ":3:"},
+      {TH "sample 0\ndecision 0 99999999999999999999\n", 0, SL_ERR_PARSE, ":3:"},
+      {TH "sample 0\ndecision 0 1\n\nsample 1\n0 5\n", 0, SL_ERR_PARSE, ":4:"},
+      {TH "sample 0\ndecision 0 1\n\0sample 1\n0 5\n", sizeof(TH "sample 0\ndecision 0 1\n\0sample 1\n0 5\n") - 1,
+       SL_ERR_PARSE, ":4:"},
+  };
+#undef TH
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const char *path = tmp_path("fz.slt");
+    FILE *f = fopen(path, "wb");
+    fwrite(bad[i].text, 1, bad[i].len ? bad[i].len : strlen(bad[i].text), f);
+    fclose(f);
+    sl_trace tr;
+    sl_err e;
+    sl_err_clear(&e);
+    sl_status s = sl_trace_load(path, &tr, &e);
+    ck_assert_msg(s == bad[i].code, "case %zu: status %d (%s), want %d: %s", i, s, sl_strerror(s), bad[i].code, e.msg);
+    char where[1100];
+    snprintf(where, sizeof where, "%s%s", path, bad[i].where);
+    ck_assert_msg(!strncmp(e.msg, where, strlen(where)), "case %zu: '%s' does not start with '%s'", i, e.msg, where);
+    ck_assert_ptr_null(tr.samples);
+    unlink(path);
+  }
+}
+END_TEST
+
 START_TEST(state_dump_format) {
   /* 1 input → 2 neurons, D = 2. in:0 → n1 w 4 d 1. Event at step 0: slot (0+1+1) mod 2 = 0 of
    * n1 = 4 after step 0. */
@@ -565,6 +613,7 @@ static Suite *formats_suite(void) {
   tcase_add_test(tc, trace_round_trip);
   tcase_add_test(tc, trace_no_readouts);
   tcase_add_test(tc, trace_reader_rejects);
+  tcase_add_test(tc, trace_reader_rejects_fuzzed);
   tcase_add_test(tc, state_dump_format);
   suite_add_tcase(s, tc);
   return s;

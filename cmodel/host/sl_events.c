@@ -172,24 +172,10 @@ sl_status sl_events_parse(const char *text, const char *what, sl_eventset *es, s
 }
 
 sl_status sl_events_load(const char *path, sl_eventset *es, sl_err *err) {
-  uint8_t *buf;
-  size_t len;
   memset(es, 0, sizeof *es);
-  sl_status s = sl_read_file(path, &buf, &len, err);
+  char *text;
+  sl_status s = sl_read_text(path, "event", &text, err);
   if (s) return s;
-  const uint8_t *nul = memchr(buf, '\0', len);
-  if (nul) {
-    uint32_t line = 1;
-    for (const uint8_t *p = buf; p < nul; p++) line += *p == '\n';
-    free(buf);
-    return sl_err_set(err, SL_ERR_PARSE, "%s:%u: binary data (a NUL byte) in a text event file", path, line);
-  }
-  char *text = realloc(buf, len + 1);
-  if (!text) {
-    free(buf);
-    return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
-  }
-  text[len] = '\0';
   s = sl_events_parse(text, path, es, err);
   free(text);
   return s;

@@ -141,6 +141,8 @@ sl_status sl_image_decode(const uint8_t *buf, size_t len, const char *what, sl_n
   return SL_OK;
 }
 
+unsigned sl_image_version_minor(const uint8_t *buf) { return get16(buf + 6); }
+
 sl_status sl_read_file(const char *path, uint8_t **buf, size_t *len, sl_err *err) {
   FILE *f = fopen(path, "rb");
   *buf = NULL;
@@ -164,6 +166,29 @@ sl_status sl_read_file(const char *path, uint8_t **buf, size_t *len, sl_err *err
   }
   *buf = b;
   *len = n;
+  return SL_OK;
+}
+
+sl_status sl_read_text(const char *path, const char *kind, char **text, sl_err *err) {
+  uint8_t *buf;
+  size_t len;
+  *text = NULL;
+  sl_status s = sl_read_file(path, &buf, &len, err);
+  if (s) return s;
+  const uint8_t *nul = memchr(buf, '\0', len);
+  if (nul) {
+    uint32_t line = 1;
+    for (const uint8_t *p = buf; p < nul; p++) line += *p == '\n';
+    free(buf);
+    return sl_err_set(err, SL_ERR_PARSE, "%s:%u: binary data (a NUL byte) in a text %s file", path, line, kind);
+  }
+  char *t = realloc(buf, len + 1);
+  if (!t) {
+    free(buf);
+    return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
+  }
+  t[len] = '\0';
+  *text = t;
   return SL_OK;
 }
 

@@ -28,6 +28,10 @@ void sl_image_encode(const sl_net *n, const sl_names *nm, uint8_t *buf);
 sl_status sl_image_decode(const uint8_t *buf, size_t len, const char *what, sl_net *n, sl_names *nm,
                           sl_err *err);
 
+/* The version minor of an image held in memory (len >= 8; a reader accepts any minor, and the
+ * encoder writes SL_IMAGE_VERSION_MINOR: the fields this build knows carry all the meaning). */
+unsigned sl_image_version_minor(const uint8_t *buf);
+
 /* Read and validate a file. */
 sl_status sl_image_load(const char *path, sl_net *n, sl_names *nm, sl_err *err);
 
@@ -36,6 +40,10 @@ sl_status sl_image_save(const char *path, const sl_net *n, const sl_names *nm, s
 
 /* Read a whole file into a malloc'd buffer (host helper shared by the readers). */
 sl_status sl_read_file(const char *path, uint8_t **buf, size_t *len, sl_err *err);
+
+/* Read a whole text file into a malloc'd NUL-terminated string; a NUL byte inside the file is
+ * refused ("<path>:<line>: binary data (a NUL byte) in a text <kind> file"). */
+sl_status sl_read_text(const char *path, const char *kind, char **text, sl_err *err);
 
 #ifdef __cplusplus
 }

@@ -136,8 +136,12 @@ static sl_status do_line(ctx *c, char **w, int n, int *pops_closed) {
     if (n < 9 || !to_long(w[2], &count) || strcmp(w[3], "leak") || !to_long(w[4], &leak) || strcmp(w[5], "threshold") ||
         !to_long(w[6], &thr) || strcmp(w[7], "reset"))
       return FAIL(SL_ERR_PARSE, "expected 'pop <name> <count> leak <L> threshold <T> reset zero|sub [spiking] [readout]'");
-    if (strlen(w[1]) > SL_NAME_LEN || !strcmp(w[1], "in") || strchr(w[1], ':'))
-      return FAIL(SL_ERR_POP, "population name '%s' must be 1..%d characters, not 'in', without ':'", w[1], SL_NAME_LEN);
+    /* the image's rule (spec §8.1): what build accepts, every reader of the image accepts */
+    int printable = 1;
+    for (const unsigned char *ch = (const unsigned char *)w[1]; *ch; ch++) printable &= *ch > ' ' && *ch <= '~';
+    if (strlen(w[1]) > SL_NAME_LEN || !strcmp(w[1], "in") || strchr(w[1], ':') || !printable)
+      return FAIL(SL_ERR_POP, "population name must be 1..%d printable ASCII characters, not 'in', without ':'",
+                  SL_NAME_LEN);
     for (uint32_t p = 0; p < net->n_pops; p++)
       if (!strcmp(c->nm->pop[p], w[1])) return FAIL(SL_ERR_POP, "population '%s' defined twice", w[1]);
     if (count < 1 || (long)net->n_neurons + count > SL_MAX_NEURONS)
@@ -221,16 +225,9 @@ sl_status sl_netdesc_parse(const char *text, const char *what, sl_net *n, sl_nam
 }
 
 sl_status sl_netdesc_load(const char *path, sl_net *n, sl_names *nm, sl_err *err) {
-  uint8_t *buf;
-  size_t len;
-  sl_status s = sl_read_file(path, &buf, &len, err);
+  char *text;
+  sl_status s = sl_read_text(path, "network description", &text, err);
   if (s) return s;
-  char *text = realloc(buf, len + 1);
-  if (!text) {
-    free(buf);
-    return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
-  }
-  text[len] = '\0';
   s = sl_netdesc_parse(text, path, n, nm, err);
   free(text);
   return s;

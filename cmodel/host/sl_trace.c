@@ -1,5 +1,6 @@
 /* sl_trace.c — trace and state writers, the reference runner, and the trace reader. */
 #include <errno.h>
+#include <stdint.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,41 @@ int32_t sl_run_sample(sl_core *c, const sl_eventset *es, uint32_t i, FILE *trace
   return d;
 }
 
+/* Split a line into blank-separated words of at most 23 characters; returns the count (9 when
+ * there are more than 8 words or a word is too long). */
+static int words(const char *line, char w[8][24]) {
+  int n = 0;
+  for (const char *p = line;;) {
+    while (*p == ' ') p++;
+    if (!*p) return n;
+    size_t len = strcspn(p, " ");
+    if (n == 8 || len > 23) return 9;
+    memcpy(w[n], p, len);
+    w[n++][len] = '\0';
+    p += len;
+  }
+}
+
+/* A decimal unsigned number: digits only (no sign, no blanks), within 32 bits. */
+static int to_u32(const char *s, uint32_t *v) {
+  uint64_t x = 0;
+  if (!*s) return 0;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || (x = 10 * x + (uint64_t)(*s - '0')) > UINT32_MAX) return 0;
+  }
+  *v = (uint32_t)x;
+  return 1;
+}
+
+/* A decimal signed number within 32 bits: an optional '-', then digits. */
+static int to_i32(const char *s, int32_t *v) {
+  uint32_t u;
+  const int neg = *s == '-';
+  if (!to_u32(s + neg, &u) || u > (neg ? 2147483648u : 2147483647u)) return 0;
+  *v = neg ? (int32_t)(0u - u) : (int32_t)u;
+  return 1;
+}
+
 void sl_trace_free(sl_trace *tr) {
   if (!tr) return;
   for (uint32_t i = 0; i < tr->n_samples; i++) free(tr->samples[i].score);
@@ -84,31 +120,37 @@ void sl_trace_free(sl_trace *tr) {
 }
 
 /* Line-oriented parse; every line is checked against §8.3. */
-sl_status sl_trace_load(const char *path, sl_trace *tr, sl_err *err) {
-  uint8_t *buf;
-  size_t len;
+sl_status sl_trace_parse(const char *src, const char *what, sl_trace *tr, sl_err *err) {
+  sl_status s = SL_OK;
+  const char *path = what;
   memset(tr, 0, sizeof *tr);
-  sl_status s = sl_read_file(path, &buf, &len, err);
-  if (s) return s;
-  char *text = realloc(buf, len + 1);
-  if (!text) {
-    free(buf);
-    return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
-  }
-  text[len] = '\0';
+  char *text = strdup(src);
+  if (!text) return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", what);
   uint32_t cap_s = 0, cap_p = 0, lineno = 0;
   int in_sample = 0;
   char *next;
-  for (char *line = text; line && *line; line = next) {
+  for (char *line = text; line; line = next) {
     next = strchr(line, '\n');
     if (next) *next++ = '\0';
+    if (!next && !*line) break; /* the end, after the last newline */
     lineno++;
-    unsigned a, b, c, v;
-    int consumed = 0;
+    if (!*line) {
+      s = sl_err_set(err, SL_ERR_PARSE, "%s:%u: empty line", path, lineno);
+      break;
+    }
+    uint32_t a, b, c, v;
     if (lineno == 1) {
-      if (sscanf(line, "sl-trace %u neurons %u readouts %u steps %u%n", &v, &a, &b, &c, &consumed) != 4 ||
-          line[consumed] || v != 1) {
+      char w[8][24];
+      if (words(line, w) != 8 || strcmp(w[0], "sl-trace") || !to_u32(w[1], &v) || v != 1 || strcmp(w[2], "neurons") ||
+          !to_u32(w[3], &a) || strcmp(w[4], "readouts") || !to_u32(w[5], &b) || strcmp(w[6], "steps") ||
+          !to_u32(w[7], &c)) {
         s = sl_err_set(err, SL_ERR_PARSE, "%s:1: expected 'sl-trace 1 neurons <N> readouts <R> steps <T>'", path);
+        break;
+      }
+      if (a < 1 || a > SL_MAX_NEURONS || b > SL_MAX_READOUTS || b > a || c > SL_MAX_STEPS) {
+        s = sl_err_set(err, SL_ERR_RANGE,
+                       "%s:1: neurons %u, readouts %u, steps %u: want neurons 1..%d, readouts 0..neurons (at most %d), "
+                       "steps 0..%d", path, a, b, c, SL_MAX_NEURONS, SL_MAX_READOUTS, SL_MAX_STEPS);
         break;
       }
       tr->n_neurons = a, tr->n_readouts = b, tr->steps = c;
@@ -128,10 +170,12 @@ sl_status sl_trace_load(const char *path, sl_trace *tr, sl_err *err) {
       sl_trace_sample *sm = &tr->samples[tr->n_samples];
       memset(sm, 0, sizeof *sm);
       sm->label = -1;
-      int id, label;
-      if (sscanf(line, "sample %d label %d%n", &id, &label, &consumed) == 2 && !line[consumed])
+      int32_t id, label;
+      char w[8][24];
+      const int nw = words(line, w);
+      if (nw == 4 && !strcmp(w[2], "label") && to_i32(w[1], &id) && to_i32(w[3], &label) && label >= 0)
         sm->label = label;
-      else if (!(sscanf(line, "sample %d%n", &id, &consumed) == 1 && !line[consumed])) {
+      else if (!(nw == 2 && to_i32(w[1], &id))) {
         s = sl_err_set(err, SL_ERR_PARSE, "%s:%u: malformed sample line", path, lineno);
         break;
       }
@@ -150,19 +194,24 @@ sl_status sl_trace_load(const char *path, sl_trace *tr, sl_err *err) {
     sl_trace_sample *sm = &tr->samples[tr->n_samples - 1];
     if (!strncmp(line, "decision ", 9)) {
       char *p = line + 9, *end;
-      sm->decision = (int32_t)strtol(p, &end, 10);
-      for (uint32_t k = 0; k < tr->n_readouts && end != p; k++) {
+      errno = 0;
+      long long d = strtoll(p, &end, 10);
+      int bad = end == p || d < INT32_MIN || d > INT32_MAX;
+      sm->decision = (int32_t)d;
+      for (uint32_t k = 0; k < tr->n_readouts && !bad; k++) {
         p = end;
         sm->score[k] = strtoll(p, &end, 10);
+        bad = end == p;
       }
-      if (end == p || *end) {
+      if (bad || errno || *end) {
         s = sl_err_set(err, SL_ERR_PARSE, "%s:%u: malformed decision line", path, lineno);
         break;
       }
       in_sample = 0;
       continue;
     }
-    if (sscanf(line, "%u %u%n", &a, &b, &consumed) != 2 || line[consumed] || a >= tr->steps || b >= tr->n_neurons) {
+    char w[8][24];
+    if (words(line, w) != 2 || !to_u32(w[0], &a) || !to_u32(w[1], &b) || a >= tr->steps || b >= tr->n_neurons) {
       s = sl_err_set(err, SL_ERR_PARSE, "%s:%u: expected '<step> <neuron>' in range", path, lineno);
       break;
     }
@@ -187,5 +236,15 @@ sl_status sl_trace_load(const char *path, sl_trace *tr, sl_err *err) {
   if (!s && in_sample) s = sl_err_set(err, SL_ERR_TRUNCATED, "%s: truncated: last sample has no decision line", path);
   free(text);
   if (s) sl_trace_free(tr);
+  return s;
+}
+
+sl_status sl_trace_load(const char *path, sl_trace *tr, sl_err *err) {
+  memset(tr, 0, sizeof *tr);
+  char *text;
+  sl_status s = sl_read_text(path, "trace", &text, err);
+  if (s) return s;
+  s = sl_trace_parse(text, path, tr, err);
+  free(text);
   return s;
 }

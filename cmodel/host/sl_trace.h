@@ -52,6 +52,8 @@ typedef struct {
 } sl_trace;
 
 sl_status sl_trace_load(const char *path, sl_trace *tr, sl_err *err);
+/* Parse text in memory; `what` names it in messages. */
+sl_status sl_trace_parse(const char *text, const char *what, sl_trace *tr, sl_err *err);
 void sl_trace_free(sl_trace *tr);
 
 #ifdef __cplusplus

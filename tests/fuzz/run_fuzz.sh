@@ -1,16 +1,49 @@
 #!/usr/bin/env bash
-# run_fuzz.sh — build the libFuzzer targets with clang and run each for N seconds (default 60).
-#   tests/fuzz/run_fuzz.sh [seconds]
+# run_fuzz.sh — build the libFuzzer harnesses (clang, -DSL_FUZZ=ON, in build-fuzz/) and run
+# each for SECONDS on a working copy of its seed corpus; print executions, exec/s, coverage
+# and findings per harness. Exit 1 on any crash, timeout, OOM or leak (docs/fuzzing.md).
+#   tests/fuzz/run_fuzz.sh SECONDS [NAME...]      (default: every registered harness)
+# Environment: SL_FUZZ_BUILD (build directory, default build-fuzz/), SL_FUZZ_NICE (niceness of
+# the runs, default 10), SL_FUZZ_ARGS (more libFuzzer flags, e.g. -runs=100000).
 set -euo pipefail
+[ $# -ge 1 ] && [[ $1 =~ ^[0-9]+$ ]] || { echo "usage: $0 SECONDS [NAME...]" >&2; exit 2; }
+secs=$1; shift
 cd "$(dirname "$0")/../.."
-secs=${1:-60}
-out=build-fuzz; mkdir -p $out/corpus-image $out/corpus-text
-src="cmodel/core/sl_core.c cmodel/host/sl_status.c cmodel/host/sl_crc32.c cmodel/host/sl_atomic.c
-     cmodel/host/sl_net.c cmodel/host/sl_image.c cmodel/host/sl_events.c cmodel/host/sl_netdesc.c"
-flags="-g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Icmodel/core -Icmodel/host"
-clang $flags -o $out/fuzz_image tests/fuzz/fuzz_image.c $src
-clang $flags -o $out/fuzz_text tests/fuzz/fuzz_text.c $src
-cp examples/*.sln examples/*.sle $out/corpus-text/
-build/cli/spikeline build examples/tiny.sln -o $out/corpus-image/tiny.slm 2>/dev/null || true
-$out/fuzz_image -max_total_time="$secs" -rss_limit_mb=4096 $out/corpus-image
-$out/fuzz_text -max_total_time="$secs" -rss_limit_mb=4096 $out/corpus-text
+src=$PWD/tests/fuzz
+out=${SL_FUZZ_BUILD:-$PWD/build-fuzz}
+command -v clang >/dev/null || { echo "run_fuzz.sh: clang not found (scripts/setup.sh installs it)" >&2; exit 2; }
+
+mkdir -p "$out"
+launcher=(); command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache)
+if ! { CC=clang CXX=clang++ cmake -S . -B "$out" -DSL_FUZZ=ON "${launcher[@]}" &&
+       cmake --build "$out" -j2; } > "$out/build.log" 2>&1; then
+  tail -20 "$out/build.log" >&2; echo "run_fuzz.sh: the fuzz build failed ($out/build.log)" >&2; exit 2
+fi
+
+names=("$@")
+[ ${#names[@]} -gt 0 ] || mapfile -t names < "$out/fuzzers.txt"
+found=0
+printf '%-10s %12s %9s %7s %7s  %s\n' harness execs exec/s cov ft findings
+for name in "${names[@]}"; do
+  [ -x "$out/tests/fuzz/fuzz_$name" ] || { echo "no harness fuzz_$name" >&2; exit 2; }
+  corpus=$out/corpus/$name arts=$out/findings/$name log=$out/logs/$name.log
+  mkdir -p "$corpus" "$arts" "$(dirname "$log")"
+  cp -n "$src/seeds/$name"/* "$corpus"/ 2>/dev/null || true
+  rm -f "$arts"/*
+  # exit status ignored here: the findings are the files libFuzzer leaves in $arts
+  nice -n "${SL_FUZZ_NICE:-10}" "$out/tests/fuzz/fuzz_$name" -max_total_time="$secs" -timeout=10 \
+    -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$arts/" \
+    ${SL_FUZZ_ARGS:-} "$corpus" > "$log" 2>&1 || true
+  stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
+  last() { { grep -o "$1: [0-9]*" "$log" || true; } | tail -1 | cut -d' ' -f2; }
+  cov=$(last cov) ft=$(last ft)
+  arts_found=$(ls "$arts")
+  printf '%-10s %12s %9s %7s %7s  %s\n' "$name" "$(stat number_of_executed_units)" \
+    "$(stat average_exec_per_sec)" "${cov:-?}" "${ft:-?}" "${arts_found:-none}"
+  if [ -n "$arts_found" ] || ! grep -q '^stat::number_of_executed_units' "$log"; then
+    found=1
+    for f in "$arts"/*; do [ -e "$f" ] && echo "  reproducer: $f (rerun: $out/tests/fuzz/fuzz_$name $f)"; done
+    echo "  log: $log"
+  fi
+done
+exit $found

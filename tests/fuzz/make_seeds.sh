@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# make_seeds.sh — regenerate the committed seed corpora (tests/fuzz/seeds/<name>/) with the
+# project's own tools: `spikeline build` / `gen` / `run` on examples/ and on small generated
+# cases. Needs the normal build (build/cli/spikeline). Every seed stays under 64 KiB.
+#   tests/fuzz/make_seeds.sh [path/to/spikeline]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+sl=${1:-build/cli/spikeline}
+s=tests/fuzz/seeds
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+mkdir -p $s/image $s/events $s/netdesc $s/rewire $s/trace $s/cache
+
+cp examples/tiny.sln $s/netdesc/tiny.sln
+cp examples/tiny.sle $s/events/tiny.sle
+"$sl" build examples/tiny.sln -o $s/image/tiny.slm 2>/dev/null
+"$sl" run -q $s/image/tiny.slm examples/tiny.sle -o $s/trace/tiny.slt
+# a rewired image (entries in other slots)
+"$sl" rewire $s/image/tiny.slm -o $s/image/tiny_rewired.slm in:1/1=hidden:2,-7,5 out:1/3=hidden:0,3,7 2>/dev/null
+# a legal image of version 1.2 (the harness recomputes the CRC)
+cp $s/image/tiny.slm $s/image/tiny_minor2.slm
+printf '\002' | dd of=$s/image/tiny_minor2.slm bs=1 seek=6 conv=notrunc status=none
+# generated cases: the random profile of a few seeds, kept if small
+for seed in 1 2 3; do
+  "$sl" gen --seed $seed "$tmp/g.slm" "$tmp/g.sle" >/dev/null 2>&1
+  [ "$(stat -c %s "$tmp/g.slm")" -lt 65536 ] && cp "$tmp/g.slm" $s/image/gen$seed.slm
+  [ "$(stat -c %s "$tmp/g.sle")" -lt 65536 ] && cp "$tmp/g.sle" $s/events/gen$seed.sle
+  "$sl" run -q "$tmp/g.slm" "$tmp/g.sle" -o "$tmp/g.slt"
+  [ "$(stat -c %s "$tmp/g.slt")" -lt 65536 ] && cp "$tmp/g.slt" $s/trace/gen$seed.slt
+done
+# rewire edits in the syntax of `spikeline rewire --help`, against examples/tiny.sln
+printf '%s' 'in:3/0=hidden:7,-12,4' > $s/rewire/write.txt
+printf '%s' 'in:1/0=hidden:2,-7,5' > $s/rewire/write_ok.txt
+printf '%s' 'hidden:2/3=-' > $s/rewire/clear.txt
+printf '%s' 'out:1/1=out:0,127,7' > $s/rewire/readout.txt
+# a feature cache of two utterances (the one real recording of tests/data/hd-sample, named
+# once as a training and once as a test file)
+mkdir -p "$tmp/corpus/audio"
+cp tests/data/hd-sample/spoken_digit.flac "$tmp/corpus/audio/lang-english_speaker-01_trial-0_digit-3.flac"
+cp tests/data/hd-sample/spoken_digit.flac "$tmp/corpus/audio/lang-german_speaker-02_trial-1_digit-7.flac"
+echo lang-english_speaker-01_trial-0_digit-3.flac > "$tmp/corpus/train_filenames.txt"
+echo lang-german_speaker-02_trial-1_digit-7.flac > "$tmp/corpus/test_filenames.txt"
+"$sl" features "$tmp/corpus" -o $s/cache/two_utterances.slf -q
+ls -l $s/*/ | awk '$5 > 65535 {bad=1; print "too big:", $0} END {exit bad}'
