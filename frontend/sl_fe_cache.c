@@ -27,8 +27,8 @@ sl_status sl_fe_cache_alloc(sl_fe_cache *c, uint32_t n, uint16_t n_frames, uint1
   c->n = n;
   c->n_frames = n_frames;
   c->n_mels = n_mels;
-  size_t m = n ? n : 1;
-  c->feat = calloc(m * n_frames * n_mels, sizeof(float));
+  size_t m = n ? n : 1; /* an empty cache still gets (tiny) arrays: never one utterance's worth */
+  c->feat = calloc(n ? m * n_frames * n_mels : 1, sizeof(float));
   c->label = calloc(m, sizeof(uint16_t));
   c->speaker = calloc(m, sizeof(uint16_t));
   c->split = calloc(m, 1);
@@ -219,11 +219,17 @@ sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
     for (uint32_t i = 0; i < c->n; i++, p += 2) c->speaker[i] = get16(p);
     memcpy(c->split, p, c->n);
     p += c->n;
-    for (uint32_t i = 0; i < c->n; i++, p += SL_FE_CACHE_NAME) {
+    for (uint32_t i = 0; i < c->n && s == SL_OK; i++, p += SL_FE_CACHE_NAME) {
+      /* NUL-padded: a NUL within the field and nothing but NULs after it (else a save
+       * would not give back the same file) */
+      const uint8_t *nul = memchr(p, 0, SL_FE_CACHE_NAME);
+      for (const uint8_t *q = nul; q && q < p + SL_FE_CACHE_NAME && s == SL_OK; q++)
+        if (*q) s = sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u: the name is not NUL-padded", path, i);
+      if (!nul) s = sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u: the name has no terminating NUL", path, i);
       memcpy(c->name[i], p, SL_FE_CACHE_NAME);
       c->name[i][SL_FE_CACHE_NAME - 1] = '\0';
     }
-    s = check_values(path, c, err);
+    if (s == SL_OK) s = check_values(path, c, err);
     if (s != SL_OK) sl_fe_cache_free(c);
   }
   free(b);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "sl_fe_cache.h"
@@ -257,6 +258,26 @@ START_TEST(cache_header_too_large) {
 }
 END_TEST
 
+/* fuzzing finds (tests/data/bad): a name with bytes after its NUL would not survive a save
+ * and reload; an empty cache with huge T x bands must not allocate one utterance's worth */
+START_TEST(cache_fuzz_finds) {
+  sl_fe_cache c;
+  sl_err e;
+  const char *p1 = SL_TEST_DATA "/bad/cache-name-not-nul-padded.slf";
+  ck_assert_int_eq(sl_fe_cache_load(p1, &c, &e), SL_ERR_RANGE);
+  ck_assert_msg(strstr(e.msg, p1) && strstr(e.msg, "the name is not NUL-padded"), "%s", e.msg);
+  ck_assert_ptr_null(c.feat);
+  const char *p2 = SL_TEST_DATA "/bad/cache-empty-allocates-2gb.slf";
+#ifndef __SANITIZE_ADDRESS__ /* ASan's shadow memory counts as data: no limit there */
+  struct rlimit lim = {(rlim_t)1 << 30, (rlim_t)1 << 30}; /* data: 1 GiB is plenty */
+  ck_assert_int_eq(setrlimit(RLIMIT_DATA, &lim), 0);
+#endif
+  ck_assert_msg(sl_fe_cache_load(p2, &c, &e) == SL_OK, "%s", e.msg);
+  ck_assert_uint_eq(c.n, 0);
+  sl_fe_cache_free(&c);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -268,6 +289,7 @@ int main(void) {
   tcase_add_test(tc, cache_round_trip);
   tcase_add_test(tc, cache_header_too_large);
   tcase_add_test(tc, cache_bad_values);
+  tcase_add_test(tc, cache_fuzz_finds);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

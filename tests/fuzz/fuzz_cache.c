@@ -2,9 +2,8 @@
  * docs/formats-features.md) into sl_fe_cache_load, the trainer's and `spikeline events`'s
  * reader. The reader takes a path, so each input is written to a scratch file; the harness
  * recomputes the body CRC and patches it in so mutations reach the checks behind it.
- * Invariant: an accepted cache saved again (sl_fe_cache_save) loads back identical, names
- * compared as strings: the reader accepts bytes after a name's NUL (the format wants
- * NUL-padding), which the writer drops: tests/fuzz/findings/README.md, not fixed here. */
+ * Invariant: an accepted cache saved again (sl_fe_cache_save) loads back identical, every
+ * byte of every name field included (the reader refuses names that are not NUL-padded). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,7 @@ static void same(const sl_fe_cache *a, const sl_fe_cache *b) {
       memcmp(a->speaker, b->speaker, n * 2) || memcmp(a->split, b->split, n))
     abort();
   for (size_t i = 0; i < n; i++)
-    if (strcmp(a->name[i], b->name[i])) abort();
+    if (memcmp(a->name[i], b->name[i], SL_FE_CACHE_NAME)) abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
