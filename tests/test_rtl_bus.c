@@ -2,8 +2,8 @@
  * driver's sim: backend (Verilated RTL), for paths the random cosimulation never takes: the
  * ring, membrane and score windows (write, read back, range), the refused membrane value,
  * misaligned and unmapped addresses with ERR_ADDR, refused register values, ERR cleared bit by
- * bit, a table clear that keeps the state, register values out of reset, CTRL read-back, a
- * step requested with an inconsistent configuration (ERR CFG), and malformed input words. */
+ * bit, a table clear that keeps the state, clears of the full-size memories, register values
+ * out of reset, CTRL read-back, a step requested with an inconsistent configuration (ERR CFG), and malformed input words. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +144,35 @@ START_TEST(table_clear_keeps_state) {
 }
 END_TEST
 
+/* the clears reach the last word of each memory at its largest size: the whole 2^17-word
+ * table (64 inputs + 448 neurons, 256 slots a row), and with 512 neurons every membrane and
+ * all 2^14 ring words */
+START_TEST(full_size_clears) {
+  const uint32_t last = (1u << 17) - 1, entry = SL_SYN_VALID | 1u; /* neuron 0, weight 1, delay 0 */
+  const uint32_t words[] = {0, 1, 1u << 16, last - 1, last};
+  wr(SL_REG_N_INPUTS, 64);
+  wr(SL_REG_N_NEURONS, 448);
+  wr(SL_REG_ROWCAP_LOG2, 8);
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) wr(SL_WIN_SYN + 4 * words[i], entry);
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) ck_assert_uint_eq(rd(SL_WIN_SYN + 4 * words[i]), entry);
+  ctrl_and_wait(SL_CTRL_CLEAR_TABLE);
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    ck_assert_msg(rd(SL_WIN_SYN + 4 * words[i]) == 0, "table word %u not cleared", words[i]);
+  wr(SL_REG_N_NEURONS, 512);
+  const uint32_t ring[] = {0, 1, (1u << 14) - 2, (1u << 14) - 1}, v[] = {0, 1, 510, 511};
+  for (size_t i = 0; i < 4; i++) {
+    wr(SL_WIN_RING + 4 * ring[i], 1000 + (uint32_t)i);
+    wr(SL_WIN_V + 4 * v[i], 2000 + (uint32_t)i);
+  }
+  ctrl_and_wait(SL_CTRL_CLEAR_STATE);
+  for (size_t i = 0; i < 4; i++) {
+    ck_assert_msg(rd(SL_WIN_RING + 4 * ring[i]) == 0, "ring word %u not cleared", ring[i]);
+    ck_assert_msg(rd(SL_WIN_V + 4 * v[i]) == 0, "membrane %u not cleared", v[i]);
+  }
+  ck_assert_uint_eq(rd(SL_REG_ERR), 0);
+}
+END_TEST
+
 /* every register's value out of reset (docs/rtl.md), before any write */
 START_TEST(reset_values) {
   sl_err err;
@@ -220,6 +249,7 @@ int main(void) {
   tcase_add_test(tc, refused_accesses);
   tcase_add_test(tc, refused_values_and_sticky_errors);
   tcase_add_test(tc, table_clear_keeps_state);
+  tcase_add_test(tc, full_size_clears);
   tcase_add_test(tc, reset_values);
   tcase_add_test(tc, ctrl_reads_back);
   tcase_add_test(tc, inconsistent_config_does_not_step);
