@@ -2,8 +2,8 @@
  * driver's sim: backend (Verilated RTL), for paths the random cosimulation never takes: the
  * ring, membrane and score windows (write, read back, range), the refused membrane value,
  * misaligned and unmapped addresses with ERR_ADDR, refused register values, ERR cleared bit by
- * bit, a table clear that keeps the state, clears of the full-size memories, register values
- * out of reset, CTRL read-back, a step requested with an inconsistent configuration (ERR CFG), and malformed input words. */
+ * bit, a table clear that keeps the state, clears of the full-size memories and their
+ * durations, register values out of reset, CTRL read-back, a step requested with an inconsistent configuration (ERR CFG), and malformed input words. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +173,26 @@ START_TEST(full_size_clears) {
 }
 END_TEST
 
+/* cycles from a CTRL clear request to STATUS idle, read from CYCLES (the polling adds a few) */
+static uint32_t clear_cycles(uint32_t ctrl) {
+  const uint32_t c0 = rd(SL_REG_CYC_LO);
+  ctrl_and_wait(ctrl);
+  return rd(SL_REG_CYC_LO) - c0;
+}
+
+/* a clear takes the cycles docs/rtl.md gives: CLEAR_STATE max(N * 2^DepthAw, 2^ReadoutAw)
+ * (5 neurons: 160), CLEAR_TABLE 2^SynAw, both together the longer */
+START_TEST(clear_durations) {
+  const uint32_t state = n_neurons * 32 > 64 ? n_neurons * 32 : 64, table = 1u << 17;
+  uint32_t d = clear_cycles(SL_CTRL_CLEAR_STATE);
+  ck_assert_msg(d >= state && d < state + 40, "CLEAR_STATE took %u cycles, want %u (+ bus)", d, state);
+  d = clear_cycles(SL_CTRL_CLEAR_TABLE);
+  ck_assert_msg(d >= table && d < table + 40, "CLEAR_TABLE took %u cycles, want %u (+ bus)", d, table);
+  d = clear_cycles(SL_CTRL_CLEAR_STATE | SL_CTRL_CLEAR_TABLE);
+  ck_assert_msg(d >= table && d < table + 40, "both clears took %u cycles, want %u (+ bus)", d, table);
+}
+END_TEST
+
 /* every register's value out of reset (docs/rtl.md), before any write */
 START_TEST(reset_values) {
   sl_err err;
@@ -250,6 +270,7 @@ int main(void) {
   tcase_add_test(tc, refused_values_and_sticky_errors);
   tcase_add_test(tc, table_clear_keeps_state);
   tcase_add_test(tc, full_size_clears);
+  tcase_add_test(tc, clear_durations);
   tcase_add_test(tc, reset_values);
   tcase_add_test(tc, ctrl_reads_back);
   tcase_add_test(tc, inconsistent_config_does_not_step);
