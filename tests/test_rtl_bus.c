@@ -1,7 +1,8 @@
 /* test_rtl_bus.c — directed checks of the RTL core's host bus and input checks through the
  * driver's sim: backend (Verilated RTL), for paths the random cosimulation never takes: the
  * ring, membrane and score windows (write, read back, range), the refused membrane value,
- * misaligned and unmapped addresses with ERR_ADDR, refused register values, ERR cleared bit by
+ * misaligned and unmapped addresses with ERR_ADDR, the table window's end, every writable
+ * register at its bounds, refused register values, ERR cleared bit by
  * bit, a table clear that keeps the state, clears of the full-size memories and their
  * durations, register values out of reset, CTRL read-back, a step requested with an inconsistent configuration (ERR CFG), and malformed input words. */
 #include <check.h>
@@ -121,6 +122,48 @@ START_TEST(refused_values_and_sticky_errors) {
   ck_assert_uint_eq(rd(SL_REG_ERR), SL_ERR_BAD_VALUE);
   wr(SL_REG_ERR, SL_ERR_BAD_VALUE);
   ck_assert_uint_eq(rd(SL_REG_ERR), 0);
+}
+END_TEST
+
+/* every writable register at its bounds (docs/rtl.md, default core): the largest value is
+ * taken and reads back, one more is refused with BAD_VALUE and ERR_ADDR and changes nothing,
+ * and so is 0 where 0 is not allowed */
+START_TEST(register_bounds) {
+  sl_err err;
+  const struct { uint32_t addr, max; int zero_ok; } r[] = {
+      {SL_REG_N_INPUTS, 64, 0},          {SL_REG_N_NEURONS, 512, 0},       {SL_REG_N_POPS, 8, 0},
+      {SL_REG_DEPTH_LOG2, 5, 0},         {SL_REG_ROWCAP_LOG2, 8, 1},       {SL_REG_POP(0), 512, 0},
+      {SL_REG_POP(7) + 4, 4096, 1},      {SL_REG_POP(3) + 8, 0x7FFFFF, 0}, {SL_REG_POP(5) + 12, 7, 1}};
+  for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+    const uint32_t old = rd(r[i].addr);
+    ck_assert_msg(sl_dev_write32(dev, r[i].addr, r[i].max + 1, &err) != SL_OK, "0x%03x = %u taken", r[i].addr,
+                  r[i].max + 1);
+    refused(SL_ERR_BAD_VALUE, r[i].addr);
+    ck_assert_uint_eq(rd(r[i].addr), old);
+    if (!r[i].zero_ok) {
+      ck_assert_msg(sl_dev_write32(dev, r[i].addr, 0, &err) != SL_OK, "0x%03x = 0 taken", r[i].addr);
+      refused(SL_ERR_BAD_VALUE, r[i].addr);
+      ck_assert_uint_eq(rd(r[i].addr), old);
+    }
+    wr(r[i].addr, r[i].max);
+    ck_assert_uint_eq(rd(r[i].addr), r[i].max);
+    if (old || r[i].zero_ok) wr(r[i].addr, old); /* (unused populations hold 0) */
+  }
+  ck_assert_uint_eq(rd(SL_REG_ERR), 0);
+}
+END_TEST
+
+/* the table window ends at the configured table (sources x row capacity): the word after it
+ * is refused, the last one is taken */
+START_TEST(table_window_ends_at_the_table) {
+  sl_err err;
+  uint32_t v;
+  const uint32_t words = (rd(SL_REG_N_INPUTS) + n_neurons) << rd(SL_REG_ROWCAP_LOG2);
+  wr(SL_WIN_SYN + 4 * (words - 1), 0);
+  ck_assert_int_ne(sl_dev_write32(dev, SL_WIN_SYN + 4 * words, 0, &err), SL_OK);
+  refused(SL_ERR_BUS_ADDR, SL_WIN_SYN + 4 * words);
+  ck_assert_int_ne(sl_dev_read32(dev, SL_WIN_SYN + 4 * words, &v, &err), SL_OK);
+  refused(SL_ERR_BUS_ADDR, SL_WIN_SYN + 4 * words);
 }
 END_TEST
 
@@ -270,6 +313,8 @@ int main(void) {
   tcase_add_test(tc, refused_values_and_sticky_errors);
   tcase_add_test(tc, table_clear_keeps_state);
   tcase_add_test(tc, full_size_clears);
+  tcase_add_test(tc, register_bounds);
+  tcase_add_test(tc, table_window_ends_at_the_table);
   tcase_add_test(tc, clear_durations);
   tcase_add_test(tc, reset_values);
   tcase_add_test(tc, ctrl_reads_back);
