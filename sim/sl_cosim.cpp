@@ -559,6 +559,15 @@ bool SlCosim::check_sticky() {
   // now must wait and set ERR.CFG.
   const uint32_t other = N > 1 ? N - 1 : N + 1;
   if (!write(kNNeurons, other)) return false;
+  // Offered while ENABLE = 0 it is no step: CFG stays clear.
+  if (!write(kCtrl, 0)) return false;
+  in_.evt_valid = true;
+  in_.evt_data = 0x80000000u;
+  for (int c = 0; c < 8; c++) tick();
+  in_.evt_valid = false;
+  if (!read(kErr, v)) return false;
+  if (v & kErrCfg) return fail("ERR.CFG raised by input offered while CTRL.ENABLE = 0 (ERR 0x%08x)", v);
+  if (!write(kCtrl, kCtrlEnable)) return false;
   in_.evt_valid = true;
   in_.evt_data = 0x80000000u;
   for (int c = 0; c < 8; c++) tick();
