@@ -4,7 +4,7 @@
  * misaligned and unmapped addresses with ERR_ADDR, the table window's end, every writable
  * register at its bounds, refused register values, ERR cleared bit by
  * bit, a table clear that keeps the state, clears of the full-size memories and their
- * durations, register values out of reset, CTRL read-back, a step requested with an inconsistent configuration (ERR CFG), and malformed input words. */
+ * durations, CLEAR_COUNTERS, register values out of reset, CTRL read-back, a step requested with an inconsistent configuration (ERR CFG), and malformed input words. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +236,30 @@ START_TEST(clear_durations) {
 }
 END_TEST
 
+/* CLEAR_COUNTERS zeroes every counter, after two steps that made them count (the stall
+ * counter included: the core waits on the host between input words) */
+START_TEST(clear_counters_clears_all) {
+  sl_err err;
+  sl_dev_result r;
+  memset(&r, 0, sizeof r);
+  const uint32_t words[] = {SL_IN_EVENT(0, 255), SL_IN_EVENT(3, 255), SL_IN_EVENT(2, 255), 0x01000000u};
+  ck_assert_int_eq(sl_dev_step_raw(dev, words, 4, &r, &err), SL_ERR_DEVICE); /* the last word is malformed */
+  sl_dev_result_free(&r);
+  ck_assert_int_eq(sl_dev_step_raw(dev, NULL, 0, &r, &err), SL_OK);
+  sl_dev_result_free(&r);
+  wr(SL_REG_ERR, SL_ERR_IN_PROTO);
+  const uint32_t counted[] = {SL_REG_BUSY_CYC, SL_REG_SWEEP_CYC, SL_REG_DELIV_CYC, SL_REG_STALL_CYC,
+                              SL_REG_EVENTS,   SL_REG_SYNOPS,    SL_REG_STEPS,     SL_REG_IN_BAD};
+  for (size_t i = 0; i < sizeof counted / sizeof counted[0]; i++)
+    ck_assert_msg(rd(counted[i]) != 0, "counter 0x%03x is 0", counted[i]);
+  wr(SL_REG_CTRL, SL_CTRL_ENABLE | SL_CTRL_CLEAR_COUNT);
+  for (uint32_t a = SL_REG_BUSY_CYC; a <= SL_REG_IN_BAD; a += 4)
+    ck_assert_msg(rd(a) == 0, "counter 0x%03x not cleared", a);
+  ck_assert_uint_eq(rd(SL_REG_CYC_HI), 0);
+  ck_assert_uint_lt(rd(SL_REG_CYC_LO), 100);
+}
+END_TEST
+
 /* every register's value out of reset (docs/rtl.md), before any write */
 START_TEST(reset_values) {
   sl_err err;
@@ -316,6 +340,7 @@ int main(void) {
   tcase_add_test(tc, register_bounds);
   tcase_add_test(tc, table_window_ends_at_the_table);
   tcase_add_test(tc, clear_durations);
+  tcase_add_test(tc, clear_counters_clears_all);
   tcase_add_test(tc, reset_values);
   tcase_add_test(tc, ctrl_reads_back);
   tcase_add_test(tc, inconsistent_config_does_not_step);
