@@ -59,10 +59,11 @@ out="$bdir/coverage"
 rm -rf "$out"
 mkdir -p "$out/dat"
 t0=$(date +%s)
-# The deliberately wrong cores (sl_regress_catches_bug*) are other designs: not measured.
+# The deliberately wrong cores (sl_regress_catches_bug*, and sl_cosim_exit_codes, which runs
+# one) are other designs: not measured.
 skip=()
 [ "$sc" = 1 ] || skip=(-LE systemc)
-SL_COV_DIR="$out/dat" ctest --test-dir "$bdir" -L cosim "${skip[@]}" -E 'catches_bug' --output-on-failure
+SL_COV_DIR="$out/dat" ctest --test-dir "$bdir" -L cosim "${skip[@]}" -E 'catches_bug|exit_codes' --output-on-failure
 t1=$(date +%s)
 ls "$out"/dat/*.dat >/dev/null 2>&1 || { echo "rtl_coverage.sh: the tests wrote no coverage data" >&2; exit 1; }
 find "$out/dat" -name '*.dat' -print0 | xargs -0 verilator_coverage --write "$out/merged.dat" >/dev/null

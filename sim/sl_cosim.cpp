@@ -51,6 +51,7 @@ int SlCosim::write_resp(uint32_t addr, uint32_t data, uint32_t strobes) {
     if (++n > kBusTimeout) return fail("bus write 0x%06x: no AWREADY/WREADY", addr), -1;
   } while (!(out_.awready && out_.wready));
   in_.awvalid = in_.wvalid = false;
+  hold_ready();  // BREADY low for a while (in the bus-rule checks), the response waits
   in_.bready = true;
   n = 0;
   do {
@@ -60,6 +61,14 @@ int SlCosim::write_resp(uint32_t addr, uint32_t data, uint32_t strobes) {
   in_.bready = false;
   in_.wstrb = 0xF;
   return (int)out_.bresp;
+}
+
+// While hold_ is set (the bus-rule checks), every third response is not taken at once: the
+// master keeps BREADY/RREADY low for 1 to 4 cycles and the core must hold the response. Not
+// done elsewhere: the CYCLES check counts the cycles of the CLEAR_COUNTERS write exactly.
+void SlCosim::hold_ready() {
+  if (!hold_ || ++hold_n_ % 3) return;
+  for (uint32_t c = 0; c < 1 + hold_n_ / 3 % 4; c++) tick();
 }
 
 uint32_t SlCosim::rand32() {
@@ -133,6 +142,13 @@ bool SlCosim::refused(uint32_t addr, uint32_t data, uint32_t strobes, uint32_t e
 // any partial set of strobes (including none) is refused with BUS_ADDR and writes nothing,
 // on a register, the membrane window and the table.
 bool SlCosim::check_bus_rules() {
+  hold_ = true;
+  const bool ok = check_bus_rules_held();
+  hold_ = false;
+  return ok;
+}
+
+bool SlCosim::check_bus_rules_held() {
   const sl_net &n = ref_->net;
   const uint32_t S = sl_net_sources(&n), C = n.row_cap;
   char what[96];
@@ -161,6 +177,7 @@ bool SlCosim::read(uint32_t addr, uint32_t &data) {
     if (++n > kBusTimeout) return fail("bus read 0x%06x: no ARREADY", addr);
   } while (!out_.arready);
   in_.arvalid = false;
+  hold_ready();  // RREADY low for a while (in the bus-rule checks)
   in_.rready = true;
   n = 0;
   do {
@@ -505,9 +522,17 @@ bool SlCosim::check_sticky() {
   if (!write(kWinSyn, sl_syn_pack((uint16_t)tgt, 127, (uint8_t)dly)) ||
       !write(kWinRing + 4 * (tgt << caps_.depth_aw | slot), 0x7FFFFFFFu))
     return false;
+  uint32_t syn1;
+  if (!read(kWinSyn + 4, syn1)) return false;
   const uint32_t words[] = {0x01000001u, 255u << 16, 0x80000000u};  // malformed, input 0, end of step
   size_t w = 0;
+  bool probed = false;
   for (uint64_t c = 0; c < kStepTimeout; c++) {
+    if (w == 2 && !probed) {  // the step is open (end word held back): the bus must be refused
+      in_.evt_valid = false;
+      if (!busy_step_refusals()) return false;
+      probed = true;
+    }
     in_.evt_valid = w < 3;
     in_.evt_data = w < 3 ? words[w] : 0;
     in_.spk_ready = true;
@@ -515,14 +540,34 @@ bool SlCosim::check_sticky() {
     if (in_.evt_valid && out_.evt_ready) w++;
     if (out_.spk_valid && out_.spk_data >> 31) break;
   }
+  if (!probed) return fail("the sticky-bit step ended before its end-of-step word was sent");
   in_.evt_valid = false;
   if (!wait_idle(1u << 16)) return false;
+  // what the refused accesses inside the step would have changed
+  struct { uint32_t addr, want; const char *what; } kept[] = {
+      {kPopBase + 4, n.pop[0].leak, "POP_LEAK[0]"}, {kNPops, n.n_pops, "N_POPS"},
+      {kWinSyn + 4, syn1, "table word 1"}, {kWinSyn, sl_syn_pack((uint16_t)tgt, 127, (uint8_t)dly), "table word 0"}};
+  for (auto &k : kept) {
+    if (!read(k.addr, v)) return false;
+    if (v != k.want) return fail("%s reads 0x%08x after refused writes inside a step, expected 0x%08x", k.what, v, k.want);
+  }
+  if (!read(kStatus, v)) return false;
+  if ((v >> 16) != ((t + 1) & 0xFFFF)) return fail("STATUS 0x%08x after the sticky-bit step (step %u before it)", v, t);
   if (!read(kInBad, v)) return false;
   if (v != 1) return fail("IN_BAD counter %u after one malformed input word", v);
   // An inconsistent configuration (N_NEURONS no longer the sum of the counts): a step offered
   // now must wait and set ERR.CFG.
   const uint32_t other = N > 1 ? N - 1 : N + 1;
   if (!write(kNNeurons, other)) return false;
+  // Offered while ENABLE = 0 it is no step: CFG stays clear.
+  if (!write(kCtrl, 0)) return false;
+  in_.evt_valid = true;
+  in_.evt_data = 0x80000000u;
+  for (int c = 0; c < 8; c++) tick();
+  in_.evt_valid = false;
+  if (!read(kErr, v)) return false;
+  if (v & kErrCfg) return fail("ERR.CFG raised by input offered while CTRL.ENABLE = 0 (ERR 0x%08x)", v);
+  if (!write(kCtrl, kCtrlEnable)) return false;
   in_.evt_valid = true;
   in_.evt_data = 0x80000000u;
   for (int c = 0; c < 8; c++) tick();
@@ -542,6 +587,57 @@ bool SlCosim::check_sticky() {
     if (!write(kErr, bit) || !read(kErr, v)) return false;
     if (v != left) return fail("writing 0x%02x to ERR left 0x%08x, expected 0x%02x", bit, v, left);
   }
+  return true;
+}
+
+// Inside a step (STATUS not idle): a population register write, a configuration register
+// write, a CTRL write that asks for a clear, and a memory window read and write are each
+// refused with SLVERR, ERR.BUS_BUSY and ERR_ADDR, and change nothing (read back after the step
+// by the caller's checks and here). CTRL.ENABLE alone is still accepted. ERR keeps BUS_BUSY
+// (already raised by the caller).
+bool SlCosim::busy_step_refusals() {
+  const sl_net &n = ref_->net;
+  uint32_t v, st;
+  if (!read(kStatus, st)) return false;
+  if (st & 1) return fail("STATUS 0x%08x: idle inside the sticky-bit step", st);
+  struct { uint32_t addr, data; const char *what; } acc[] = {
+      {kPopBase + 4, n.pop[0].leak == 4096 ? 4095u : 4096u, "a POP_LEAK[0] write"},
+      {kNPops, n.n_pops, "an N_POPS write"},
+      {kCtrl, kCtrlEnable | kCtrlClearTable, "a CTRL write asking for a table clear"},
+      {kCtrl, kCtrlEnable | kCtrlClearState, "a CTRL write asking for a state clear"},
+      {kWinV + 4 * (n.n_neurons - 1), 5, "a membrane write"},
+      {kWinSyn + 4, 0, "a table write"}};
+  for (auto &a : acc) {
+    const int r = write_resp(a.addr, a.data);
+    if (r < 0) return false;
+    if (r != 2) return fail("%s inside a step was accepted", a.what);
+    if (!read(kErrAddr, v)) return false;
+    if (v != a.addr) return fail("%s inside a step: ERR_ADDR reads 0x%06x, expected 0x%06x", a.what, v, a.addr);
+  }
+  // a window read inside a step: SLVERR too (read() would judge it, so by hand)
+  in_.araddr = kWinRing;
+  in_.arvalid = true;
+  for (uint64_t c = 0; !out_.arready; c++) {
+    tick();
+    if (c > kBusTimeout) return fail("bus read 0x%06x: no ARREADY", kWinRing);
+  }
+  in_.arvalid = false;
+  in_.rready = true;
+  for (uint64_t c = 0; !out_.rvalid; c++) {
+    tick();
+    if (c > kBusTimeout) return fail("bus read 0x%06x: no RVALID", kWinRing);
+  }
+  in_.rready = false;
+  if (out_.rresp != 2) return fail("a ring read inside a step was answered with RRESP %u", out_.rresp);
+  if (!read(kErrAddr, v)) return false;
+  if (v != kWinRing) return fail("a ring read inside a step: ERR_ADDR reads 0x%06x", v);
+  if (!read(kErr, v)) return false;
+  if (v & ~(kErrInProto | kErrBusAddr | kErrBusBusy | kErrBadValue | kErrRingOvf))
+    return fail("ERR 0x%08x inside a step", v);
+  if (!write(kCtrl, kCtrlEnable) || !read(kCtrl, v)) return false;  // no clear bit: accepted
+  if (v != kCtrlEnable) return fail("CTRL reads 0x%08x after writing ENABLE inside a step", v);
+  if (!read(kStatus, st)) return false;
+  if (st & 1) return fail("STATUS 0x%08x: the step ended while its end word was held back", st);
   return true;
 }
 

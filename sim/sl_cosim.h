@@ -101,6 +101,9 @@ class SlCosim {
   bool rewire(uint32_t t);
   bool refused(uint32_t addr, uint32_t data, uint32_t strobes, uint32_t err_bit, const char *what);
   bool check_bus_rules();
+  bool check_bus_rules_held();
+  void hold_ready();
+  bool busy_step_refusals();
   bool check_counters();
   bool check_sticky();
   uint32_t rand32();
@@ -122,6 +125,8 @@ class SlCosim {
   uint64_t clr_cycle_ = 0;           // host cycle when CLEAR_COUNTERS was answered
   std::vector<uint32_t> rowlen_;     // the core's row lengths (1 + highest slot written)
   bool error_ = false;
+  bool hold_ = false;                // hold BREADY/RREADY low now and then (hold_ready)
+  uint32_t hold_n_ = 0;
 };
 
 #endif
