@@ -80,6 +80,17 @@ static inline int file_exists(const char *path) {
 }
 
 /* Number of entries in dir whose name contains ".tmp." (leftover atomic-write temp files). */
+/* Entries of dir other than . and .. */
+static inline int count_entries(const char *dir) {
+  DIR *d = opendir(dir);
+  ck_assert_ptr_nonnull(d);
+  int n = 0;
+  for (struct dirent *e; (e = readdir(d));)
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+  closedir(d);
+  return n;
+}
+
 static inline int count_tmp_files(const char *dir) {
   DIR *d = opendir(dir);
   ck_assert_ptr_nonnull(d);

@@ -82,17 +82,6 @@ static void expect_refusal(const cli_result *r, int code, const char *cmd, ...) 
   va_end(ap);
 }
 
-/* entries of dir (without . and ..) */
-static int count_entries(const char *dir) {
-  DIR *d = opendir(dir);
-  ck_assert_ptr_nonnull(d);
-  int n = 0;
-  for (struct dirent *e; (e = readdir(d));)
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-  closedir(d);
-  return n;
-}
-
 /* a tiny network on a synthetic corpus: 4 inputs, 20 steps, 8 hidden, 2 classes; seconds */
 #define TINY_NET "--inputs", "4", "--steps", "20", "--hidden", "8", "--classes", "2", "--taps", "4", "--batch", "8", \
                  "--no-plot", "--quiet", "--threads", "1"
