@@ -78,7 +78,12 @@ int sl_cmd_classify(int argc, char **argv) {
   while ((o = getopt_long(argc, argv, "t:n:o:j:qh", opts, NULL)) != -1) {
     switch (o) {
       case 't': target = optarg; break;
-      case 'n': limit = (uint32_t)strtoul(optarg, NULL, 10); break;
+      case 'n': {
+        long long v;
+        if (sl_cli_int("classify", "-n", optarg, 0, UINT32_MAX, &v)) return 2;
+        limit = (uint32_t)v;
+        break;
+      }
       case 'o': out = optarg; break;
       case 'j': json = optarg; break;
       case 'q': quiet = 1; break;

@@ -17,7 +17,12 @@ int sl_cmd_gen(int argc, char **argv) {
   optind = 1;
   while ((o = getopt_long(argc, argv, "s:p:h", opts, NULL)) != -1) {
     switch (o) {
-      case 's': seed = strtoull(optarg, NULL, 0); break;
+      case 's': {
+        long long v;
+        if (sl_cli_int("gen", "--seed", optarg, 0, 1LL << 53, &v)) return 2;
+        seed = (unsigned long long)v;
+        break;
+      }
       case 'p':
         if (!strcmp(optarg, "random")) prof = SL_GEN_RANDOM;
         else if (!strcmp(optarg, "seednet")) prof = SL_GEN_SEEDNET;

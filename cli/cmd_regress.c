@@ -221,16 +221,29 @@ int sl_cmd_regress(int argc, char **argv) {
   unsigned long long nseeds = 100, start = 1;
   int golden = 1, opt;
   optind = 1;
+  long long v;
   while ((opt = getopt_long(argc, argv, "n:s:j:h", lopts, NULL)) != -1) {
     switch (opt) {
-      case 'n': nseeds = strtoull(optarg, NULL, 0); break;
-      case 's': start = strtoull(optarg, NULL, 0); break;
-      case 'j': o.jobs = atoi(optarg); break;
+      case 'n':
+        if (sl_cli_int("regress", "--seeds", optarg, 0, 100000000, &v)) return 2;
+        nseeds = (unsigned long long)v;
+        break;
+      case 's':
+        if (sl_cli_int("regress", "--start", optarg, 0, 1LL << 53, &v)) return 2;
+        start = (unsigned long long)v;
+        break;
+      case 'j':
+        if (sl_cli_int("regress", "--jobs", optarg, 1, 256, &v)) return 2;
+        o.jobs = (int)v;
+        break;
       case 'x': o.junit = optarg; break;
       case 'c': o.cosim = optarg; break;
       case 'w': o.workdir = optarg; break;
       case 'e': o.examples = optarg; break;
-      case 't': o.timeout = (unsigned)strtoul(optarg, NULL, 0); break;
+      case 't':
+        if (sl_cli_int("regress", "--timeout", optarg, 1, 86400, &v)) return 2;
+        o.timeout = (unsigned)v;
+        break;
       case 'G': golden = 0; break;
       case 'S': o.state = 1; break;
       case 'N': o.state = -1; break;

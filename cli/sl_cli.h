@@ -12,5 +12,8 @@ typedef struct {
 /* Shared helpers. */
 int sl_cli_wants_help(int argc, char **argv);     /* -h / --help anywhere */
 void sl_cli_error(const char *cmd, const char *fmt, ...); /* "spikeline <cmd>: ...\n" on stderr */
+/* An integer option in lo..hi (whole text, checked before narrowing); 0, or -1 after a
+ * one-line error naming the command and the option. */
+int sl_cli_int(const char *cmd, const char *opt, const char *text, long long lo, long long hi, long long *out);
 
 #endif

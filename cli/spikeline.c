@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sl_cli.h"
+#include "sl_parse.h"
 
 #define SL_CMD(n) int sl_cmd_##n(int argc, char **argv);
 #include "sl_cli_cmds.h"
@@ -28,6 +29,17 @@ void sl_cli_error(const char *cmd, const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
+}
+
+int sl_cli_int(const char *cmd, const char *opt, const char *text, long long lo, long long hi, long long *out) {
+  int64_t v;
+  sl_parse_result r = sl_parse_int(text, lo, hi, &v);
+  if (r != SL_PARSE_OK) {
+    sl_cli_error(cmd, "%s '%s': %s (expected an integer in %lld..%lld)", opt, text, sl_parse_what(r), lo, hi);
+    return -1;
+  }
+  *out = (long long)v;
+  return 0;
 }
 
 static void usage(FILE *f) {

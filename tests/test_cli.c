@@ -231,6 +231,28 @@ static void run_bad_build(const char *text, const char *name, const char *s1, co
   expect_failure(&r, &fx, out, s1, s2);
 }
 
+/* integer options of gen, regress and classify: the whole text, in range, one line, exit 2
+ * (they were read with strtoul: "nan" gave a 0 s timeout, "-1" a huge seed count) */
+START_TEST(bad_integer_options) {
+  static const char *const cases[][8] = {
+      {"regress", "--timeout", "nan", NULL, "--timeout 'nan': not a number"},
+      {"regress", "--seeds", "-1", NULL, "--seeds '-1': out of range"},
+      {"regress", "--jobs", "0", NULL, "--jobs '0': out of range"},
+      {"regress", "--start", "7x", NULL, "--start '7x': not a number"},
+      {"gen", "--seed", "1e3", NULL, "--seed '1e3': not a number"},
+      {"classify", "m.slm", "-n", "4294967296", NULL, "-n '4294967296': out of range"},
+  };
+  fixture fx;
+  setup(&fx);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    cli_result r;
+    run_cli(&r, fx.dir, cases[i]);
+    const char *want = cases[i][3] ? cases[i][5] : cases[i][4];
+    ck_assert_msg(r.status == 2, "case %zu: exit %d", i, r.status);
+    ck_assert_msg(strstr(r.err, want) && strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "case %zu: '%s'", i, r.err);
+  }
+}
+END_TEST
 START_TEST(bad_build_row_overflow) {
   /* rowcap 2, three entries in row in:0 → line 7 */
   run_bad_build("inputs 1\ndepth 4\nrowcap 2\npop h 3 leak 4096 threshold 5 reset zero spiking\n"
@@ -378,6 +400,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, bad_target);
   suite_add_tcase(s, tc);
   tc = tcase_create("bad_build");
+  tcase_add_test(tc, bad_integer_options);
   tcase_add_test(tc, bad_build_row_overflow);
   tcase_add_test(tc, bad_build_delay);
   tcase_add_test(tc, bad_build_missing_file);
