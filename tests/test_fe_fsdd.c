@@ -2,8 +2,9 @@
  * (DIR or DIR/recordings, speakers sorted, label = digit), the splits (official takes 0-4,
  * named test speakers, leave-one-speaker-out folds, also by number on an HD directory), the
  * one-line errors naming a bad file, 8 kHz input (bands above 4 kHz at the floor), the band
- * limit (a tone above it vanishes, one below stays) and `spikeline features` on such a
- * folder (split in the cache key, mixed-rate warning). */
+ * limit (a tone above it vanishes, one below stays), `spikeline features` on such a
+ * folder (split in the cache key, mixed-rate warning) and `spikeline data` on the vendored
+ * subset (tests/data/fsdd). */
 #include <check.h>
 #include <math.h>
 #include <sndfile.h>
@@ -517,6 +518,30 @@ START_TEST(features_cli) {
 }
 END_TEST
 
+/* `spikeline data` on the vendored subset: layout, counts per digit and speaker, rate */
+START_TEST(data_cli) {
+  char scratch[600];
+  make_scratch(scratch, sizeof scratch, "fsdd_data");
+  cli_result r;
+  const char *a[] = {"data", SL_TEST_DATA "/fsdd", NULL};
+  run_cli(&r, scratch, a);
+  ck_assert_msg(r.status == 0, "%s", r.err);
+  ck_assert_msg(strstr(r.out, "FSDD folder (official split: takes 0-4 test), 360 files"), "%s", r.out);
+  ck_assert_msg(strstr(r.out, "sample rates: 8000 Hz (360 files)"), "%s", r.out);
+  ck_assert_msg(strstr(r.out, "the features reach 4000 Hz"), "%s", r.out);
+  /* 36 files per digit (20 test), 90 per speaker (50 test), named */
+  static const struct { const char *row; long files, train, test; } want[] = {
+    {"7 en seven", 36, 16, 20}, {"0 en zero", 36, 16, 20}, {"1 jackson", 90, 40, 50}, {"3 yweweler", 90, 40, 50}};
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    const char *at = strstr(r.out, want[i].row);
+    long f = -1, tr = -1, te = -1;
+    ck_assert_msg(at && sscanf(at + strlen(want[i].row), "%ld %ld %ld", &f, &tr, &te) == 3, "%s: %s", want[i].row, r.out);
+    ck_assert_msg(f == want[i].files && tr == want[i].train && te == want[i].test, "%s: %ld %ld %ld", want[i].row, f, tr, te);
+  }
+  ck_assert_msg(strstr(r.out, "19 de neun") == NULL, "German classes listed for FSDD: %s", r.out);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -531,6 +556,7 @@ int main(void) {
   tcase_add_test(tc, band_limit);
   tcase_add_test(tc, wide_band_unchanged);
   tcase_add_test(tc, features_cli);
+  tcase_add_test(tc, data_cli);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);
