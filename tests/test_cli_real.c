@@ -339,6 +339,47 @@ START_TEST(classify_audio_files) {
   ck_assert_mem_eq(t, s1, sizeof t);
   check_file_line(r.out, g_flac, 20, t);
   ck_assert_mem_eq(t, s3, sizeof t);
+  /* and the SystemC virtual platform */
+  RUN(&r, g_dir, "classify", g_model, g_wav, "--target", "sim:sc", "-q");
+  if (strstr(r.err, "this build has no SystemC") || strstr(r.err, "no RTL simulation")) return;
+  ck_assert_msg(r.status == 0, "%s", r.err);
+  check_file_line(r.out, g_wav, 20, t);
+  ck_assert_mem_eq(t, s1, sizeof t);
+}
+END_TEST
+
+/* events --model quantises at the model's recorded scale, the same as --in-scale of it and
+ * not as the default; both options at once, or a bad scale, are refused. */
+START_TEST(events_at_model_scale) {
+  char a[1100], b[1100], c[1100];
+  path_join(a, sizeof a, g_dir, "ev-model.sle");
+  path_join(b, sizeof b, g_dir, "ev-scale.sle");
+  path_join(c, sizeof c, g_dir, "ev-default.sle");
+  cli_result r;
+  RUN(&r, g_dir, "events", g_cache, "-o", a, "--model", g_model);
+  ck_assert_msg(r.status == 0, "%s", r.err);
+  RUN(&r, g_dir, "events", g_cache, "-o", b, "--in-scale", "0.01");
+  ck_assert_msg(r.status == 0, "%s", r.err);
+  RUN(&r, g_dir, "events", g_cache, "-o", c);
+  ck_assert_msg(r.status == 0, "%s", r.err);
+  static char ta[1 << 20], tb[1 << 20], tc[1 << 20];
+  ck_assert_int_gt(read_text(a, ta, sizeof ta), 0);
+  ck_assert_int_gt(read_text(b, tb, sizeof tb), 0);
+  ck_assert_int_gt(read_text(c, tc, sizeof tc), 0);
+  ck_assert_str_eq(ta, tb);
+  ck_assert_str_ne(ta, tc);
+  /* a feature of 1.584 is payload 255 by default, 158 at 0.01 */
+  ck_assert_ptr_nonnull(strstr(tc, " 255\n"));
+  ck_assert_ptr_null(strstr(ta, " 255\n"));
+  char d[1100];
+  path_join(d, sizeof d, g_dir, "ev-bad.sle");
+  RUN(&r, g_dir, "events", g_cache, "-o", d, "--model", g_model, "--in-scale", "0.01");
+  refused(&r, 2, "events", "use one", NULL);
+  RUN(&r, g_dir, "events", g_cache, "-o", d, "--in-scale", "-3");
+  refused(&r, 2, "events", "--in-scale '-3'", NULL);
+  RUN(&r, g_dir, "events", g_cache, "-o", d, "--model", g_cache);
+  refused(&r, 1, "events", "fsdd.slf", "magic");
+  ck_assert(!file_exists(d));
 }
 END_TEST
 
@@ -412,6 +453,7 @@ int main(void) {
   tcase_add_test(tc, classify_audio_files);
   tcase_add_test(tc, classify_bad_audio);
   tcase_add_test(tc, classify_events_usage_kept);
+  tcase_add_test(tc, events_at_model_scale);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
