@@ -1,6 +1,7 @@
 /* cmd_classify.c — `spikeline classify`: run labelled samples on a core through the driver
  * and on the C reference model, assert that every sample's spikes and decision agree, and
- * report per-class accuracy, the confusion matrix, throughput and cycles per inference. */
+ * report per-class accuracy, the confusion matrix, throughput and cycles per inference.
+ * Audio files instead of an event file: cmd_classify_audio.c. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <time.h>
 #include "sl_atomic.h"
 #include "sl_cli.h"
+#include "sl_cli_classify.h"
 #include "sl_dev.h"
 #include "sl_image.h"
 
@@ -20,16 +22,36 @@ static double now(void) {
 static void help(void) {
   puts("usage: spikeline classify MODEL.slm EVENTS.sle --target sim:|sim:sc|uio:/dev/uioN [--limit N] [-o TRACE.slt]\n"
        "       [--json SUMMARY.json] [-q]\n"
+       "       spikeline classify MODEL.slm FILE.wav|FILE.flac ... [--target sim:|sim:sc|uio:/dev/uioN] [-q]\n"
        "\n"
        "Loads MODEL into the device, runs each labelled sample of EVENTS on it and on the C\n"
        "reference model, and fails (exit 1) unless both give the same spikes and the same\n"
        "decision for every sample. Prints per-class accuracy, the confusion matrix, inferences/s\n"
-       "and the device's cycles per inference. -o writes the device's spike trace (spec 8.3).");
+       "and the device's cycles per inference. -o writes the device's spike trace (spec 8.3).\n"
+       "\n"
+       "With audio files instead of EVENTS (any format the front end reads; not an event file):\n"
+       "each file goes through the front end (default parameters, docs/data.md), its features\n"
+       "are quantised with the input scale the model was trained with (recorded in the image;\n"
+       "the default if it records none) and run on the C model; printed per file: the decision\n"
+       "and every class's score (the summed readout membrane, the hardware decision rule). With\n"
+       "--target the device runs them too and must agree spike for spike.");
+}
+
+/* An event file: named .sle, or text that starts like one ("sl-events" or a '#' comment). */
+static int is_event_file(const char *path) {
+  const size_t n = strlen(path);
+  if (n >= 4 && !strcmp(path + n - 4, ".sle")) return 1;
+  char head[10] = {0};
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  const size_t got = fread(head, 1, sizeof head - 1, f);
+  fclose(f);
+  return (got >= 1 && head[0] == '#') || (got >= 9 && !memcmp(head, "sl-events", 9));
 }
 
 /* The C model's spikes of one sample, in the same (step, neuron) order as the device's. */
-static int same_spikes(sl_core *c, const sl_eventset *es, uint32_t i, const sl_dev_result *r, int32_t *decision,
-                       char *why, size_t len) {
+int sl_classify_same_spikes(sl_core *c, const sl_eventset *es, uint32_t i, const sl_dev_result *r,
+                            int32_t *decision, char *why, size_t len) {
   const sl_sample *sm = &es->samples[i];
   uint8_t spikes[SL_MAX_NEURONS];
   uint16_t chan[SL_MAX_INPUTS];
@@ -91,8 +113,15 @@ int sl_cmd_classify(int argc, char **argv) {
       default: help(); return 2;
     }
   }
+  if (argc - optind >= 2 && !(argc - optind == 2 && is_event_file(argv[optind + 1]))) {
+    if (limit || out || json) {
+      sl_cli_error("classify", "--limit, -o and --json apply to an EVENTS file, not to audio files");
+      return 2;
+    }
+    return sl_classify_audio(argv[optind], argv + optind + 1, argc - optind - 1, target, quiet);
+  }
   if (argc - optind != 2 || !target) {
-    sl_cli_error("classify", "need MODEL, EVENTS and --target (see --help)");
+    sl_cli_error("classify", "need MODEL, EVENTS and --target, or MODEL and audio files (see --help)");
     return 2;
   }
   const char *model = argv[optind], *events = argv[optind + 1];
@@ -143,7 +172,7 @@ int sl_cmd_classify(int argc, char **argv) {
     }
     char why[200];
     int32_t dref = -1;
-    const int same = same_spikes(c, &es, i, &r, &dref, why, sizeof why);
+    const int same = sl_classify_same_spikes(c, &es, i, &r, &dref, why, sizeof why);
     if (!same || dref != r.decision) {
       if (same) snprintf(why, sizeof why, "decision device %d, C model %d", r.decision, dref);
       sl_cli_error("classify", "%s: sample %d: device and C model differ: %s", events, sm->id, why);

@@ -8,23 +8,41 @@
 #include "sl_fe_cache.h"
 #include "sl_fe_hd.h"
 #include "sl_fe_quant.h"
+#include "sl_image.h"
+#include "sl_parse.h"
 
 int sl_cmd_events(int argc, char **argv) {
   if (sl_cli_wants_help(argc, argv)) {
-    puts("usage: spikeline events CACHE.slf -o OUT.sle [--split test|train|validation|all] [--max N]\n\n"
+    puts("usage: spikeline events CACHE.slf -o OUT.sle [--split test|train|validation|all] [--max N]\n"
+         "                        [--model MODEL.slm | --in-scale X]\n\n"
          "Quantises the features of a cache (spikeline features) into graded input events: a\n"
-         "feature f in [0, 1.584] becomes payload round(f * 255 / 1.584); payload 0 (the -80 dB\n"
-         "floor) is no event. One `sample <id> label <k>` block per utterance, id = its index in\n"
-         "the cache (`spikeline data CACHE.slf --list` names them). Default split: test.\n\n"
+         "feature f becomes payload round(f / in-scale), at most 255 (default in-scale 1.584/255:\n"
+         "f in [0, 1.584]); payload 0 (the -80 dB floor) is no event. One `sample <id> label <k>`\n"
+         "block per utterance, id = its index in the cache (`spikeline data CACHE.slf --list`\n"
+         "names them). Default split: test.\n\n"
          "  -o FILE        the event file to write (atomically)\n"
          "  --split S      which utterances (validation files are part of train)\n"
-         "  --max N        at most N utterances (in cache order)");
+         "  --max N        at most N utterances (in cache order)\n"
+         "  --model M      quantise with the input scale M was trained with (recorded in the image)\n"
+         "  --in-scale X   quantise with X");
     return 0;
   }
-  const char *in = NULL, *out = NULL, *split = "test";
+  const char *in = NULL, *out = NULL, *split = "test", *model = NULL;
   long max = -1;
+  float in_scale = 1.584f / 255.0f; /* the trainer's default (docs/trainer.md) */
+  int have_scale = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+    else if (!strcmp(argv[i], "--model") && i + 1 < argc) model = argv[++i];
+    else if (!strcmp(argv[i], "--in-scale") && i + 1 < argc) {
+      const char *v = argv[++i];
+      sl_parse_result r = sl_parse_real(v, &in_scale);
+      if (r || !(in_scale > 0 && in_scale <= 1e6f)) {
+        sl_cli_error("events", "--in-scale '%s': %s", v, r ? sl_parse_what(r) : "not in (0, 1e6]");
+        return 2;
+      }
+      have_scale = 1;
+    }
     else if (!strcmp(argv[i], "--split") && i + 1 < argc) split = argv[++i];
     else if (!strcmp(argv[i], "--max") && i + 1 < argc) {
       char *end;
@@ -53,6 +71,21 @@ int sl_cmd_events(int argc, char **argv) {
     return 2;
   }
   sl_err err;
+  if (model && have_scale) {
+    sl_cli_error("events", "--model and --in-scale both give the input scale: use one");
+    return 2;
+  }
+  if (model) {
+    sl_net *n = sl_net_new();
+    sl_image_meta meta;
+    if (!n || sl_image_load_meta(model, n, NULL, &meta, &err)) {
+      sl_cli_error("events", "%s", n ? err.msg : "out of memory");
+      sl_net_free(n);
+      return 1;
+    }
+    sl_net_free(n);
+    if (meta.in_scale > 0) in_scale = meta.in_scale;
+  }
   sl_fe_cache c;
   if (sl_fe_cache_load(in, &c, &err) != SL_OK) {
     sl_cli_error("events", "%s", err.msg);
@@ -61,7 +94,7 @@ int sl_cmd_events(int argc, char **argv) {
   sl_eventset es;
   int rc = 0;
   long taken = 0;
-  const float fmax = 80.0f * 0.0198f;
+  const float fmax = 255.0f * in_scale;
   if (sl_events_init(&es, c.n_mels, c.n_frames, &err) != SL_OK) rc = 1;
   for (uint32_t i = 0; rc == 0 && i < c.n && (max < 0 || taken < max); i++) {
     if (!(c.split[i] & mask)) continue;

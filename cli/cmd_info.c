@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include "sl_cli.h"
 #include "sl_image.h"
+#include "sl_train.h"
 
 int sl_cmd_info(int argc, char **argv) {
   if (sl_cli_wants_help(argc, argv)) {
     puts("usage: spikeline info MODEL.slm\n\nValidates the image (every field, CRC, fan-in) and prints its sizes,\n"
-         "populations, synapse count, fill, fan-in, weight range and delay histogram (overall and per target population).");
+         "the input scale it was trained with (if recorded), populations, synapse count, fill,\n"
+         "fan-in, weight range and delay histogram (overall and per target population).");
     return 0;
   }
   if (argc != 2) {
@@ -16,11 +18,12 @@ int sl_cmd_info(int argc, char **argv) {
   }
   sl_net *n = sl_net_new();
   sl_names nm;
+  sl_image_meta meta;
   sl_err err;
   if (!n) return 1;
   uint8_t *buf;
   size_t len;
-  if (sl_read_file(argv[1], &buf, &len, &err) || sl_image_decode(buf, len, argv[1], n, &nm, &err)) {
+  if (sl_read_file(argv[1], &buf, &len, &err) || sl_image_decode_meta(buf, len, argv[1], n, &nm, &meta, &err)) {
     sl_cli_error("info", "%s", err.msg);
     free(buf);
     sl_net_free(n);
@@ -35,6 +38,14 @@ int sl_cmd_info(int argc, char **argv) {
          sl_image_size(n));
   printf("  inputs %u, neurons %u, populations %u, depth %u, row capacity %u, readouts %u\n", n->n_inputs,
          n->n_neurons, n->n_pops, n->depth, n->row_cap, st.n_readouts);
+  if (meta.in_scale > 0)
+    printf("  input scale %.9g (feature value of payload 1; payload 255 = %.6g)\n", (double)meta.in_scale,
+           255.0 * meta.in_scale);
+  else {
+    sl_train_cfg def;
+    sl_train_cfg_default(&def);
+    printf("  input scale not recorded (tools assume the default %.9g)\n", (double)def.in_scale);
+  }
   printf("  %-16s %6s %6s %9s %5s %-7s %s\n", "population", "first", "count", "threshold", "leak", "reset", "flags");
   for (uint32_t p = 0; p < n->n_pops; p++) {
     const sl_pop *q = &n->pop[p];

@@ -38,10 +38,11 @@ int sl_cmd_rewire(int argc, char **argv) {
   }
   sl_net *n = sl_net_new();
   sl_names nm;
+  sl_image_meta meta; /* kept: the rewired model takes the same inputs */
   sl_err err;
   int rc = 1;
   if (!n) return 1;
-  if (sl_image_load(in, n, &nm, &err)) {
+  if (sl_image_load_meta(in, n, &nm, &meta, &err)) {
     sl_cli_error("rewire", "%s", err.msg);
     goto done;
   }
@@ -59,7 +60,7 @@ int sl_cmd_rewire(int argc, char **argv) {
     }
     n->syn[src * n->row_cap + slot] = entry;
   }
-  if (sl_image_save(out, n, &nm, &err)) {
+  if (sl_image_save_meta(out, n, &nm, &meta, &err)) {
     sl_cli_error("rewire", "%s", err.msg);
     goto done;
   }

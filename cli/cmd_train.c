@@ -212,13 +212,19 @@ static void print_per_speaker(const sl_dataset *d, const int32_t *idx, int32_t n
   if (!sub) return;
   int max_spk = -1;
   for (int32_t i = 0; i < n; i++) max_spk = d->speaker[idx[i]] > max_spk ? d->speaker[idx[i]] : max_spk;
-  printf("speaker  language  samples  accuracy\n");
+  int w = 7; /* speaker names (from the file names, sl_data_name_speakers) set the width */
+  for (int32_t s = 0; d->speaker_name && s < d->n_speakers; s++)
+    w = (int)strlen(d->speaker_name[s]) > w ? (int)strlen(d->speaker_name[s]) : w;
+  printf("%*s  language  samples  accuracy\n", w, "speaker");
   for (int spk = -1; spk <= max_spk; spk++)
     for (int lang = 0; lang < 2; lang++) {
       int32_t k = 0;
       for (int32_t i = 0; i < n; i++)
         if (d->speaker[idx[i]] == spk && (d->label[idx[i]] >= 10) == lang) sub[k++] = idx[i];
-      if (k) printf("%7d  %-8s  %7d  %7.2f%%\n", spk, lang ? "german" : "english", k, 100 * f(ctx, d, sub, k));
+      char name[SL_DATA_SPEAKER_LEN + 16];
+      if (spk >= 0 && d->speaker_name && spk < d->n_speakers) snprintf(name, sizeof name, "%s", d->speaker_name[spk]);
+      else snprintf(name, sizeof name, "%d", spk);
+      if (k) printf("%*s  %-8s  %7d  %7.2f%%\n", w, name, lang ? "german" : "english", k, 100 * f(ctx, d, sub, k));
     }
   /* the same samples in two groups: speakers with training samples (new utterances of voices
    * training heard) and speakers without (unseen voices) */
@@ -250,24 +256,55 @@ static double acc_float(void *ctx, const sl_dataset *d, const int32_t *idx, int3
   return n ? (double)st.correct / n : 0;
 }
 
+/* The input scale features are quantised with: --in-scale if given (saying so on stderr when
+ * the model records another), else the model's own (recorded), else the default. */
+static float eval_scale(const char *model, float recorded, float user, float def, const char **why) {
+  if (user > 0) {
+    if (recorded > 0 && recorded != user)
+      fprintf(stderr, "spikeline eval: quantising features with --in-scale %.9g, not the %.9g %s was trained with\n",
+              (double)user, (double)recorded, model);
+    *why = "--in-scale";
+    return user;
+  }
+  *why = recorded > 0 ? "the model's" : "the default; the model records none";
+  return recorded > 0 ? recorded : def;
+}
+
+/* Every sample's channels must reach an input of the model, and a checkpoint needs its own
+ * number of steps. */
+static int data_fits(const char *cmd, const data_opts *o, const sl_dataset *d, int32_t n_in, int32_t steps,
+                     const char *model) {
+  if (d->channels > n_in || (steps > 0 && (d->channels != n_in || d->steps != steps))) {
+    sl_cli_error(cmd, "%s: %d channels x %d steps, but %s takes %d inputs%s", data_source(o, SL_SPLIT_TEST),
+                 d->channels, d->steps, model, n_in, steps > 0 ? " and that many steps" : "");
+    return 0;
+  }
+  return 1;
+}
+
 int sl_cmd_eval(int argc, char **argv) {
   data_opts dopt = {.synth_seed = 7, .cmd = "eval"};
   const char *model = NULL;
   int quant = 0, current = 0, threads = 0, per_speaker = 0, rule = SL_RULE_HARDWARE;
+  float user_scale = 0; /* --in-scale; 0 = the model's */
   const char *split_name = "test";
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      puts("usage: spikeline eval MODEL [--quant] [--current] [--split train|val|test] [--per-speaker]\n"
-           "                      [--rule hardware|softmax|vote] [data]\n"
+      puts("usage: spikeline eval MODEL [--quant] [--current] [--split train|val|test|all] [--per-speaker]\n"
+           "                      [--in-scale X] [--rule hardware|softmax|vote] [data]\n"
            "\n"
            "MODEL.slc (a training checkpoint): the float network with integer delays, its best\n"
            "(validation) snapshot unless --current; --quant uses the int8-quantised weights.\n"
            "MODEL.slm (an exported image): the bit-accurate C model, hardware decision rule.\n"
-           "data: as for train (--test-events F.sle, or --synth N --synth-seed S); the split\n"
-           "defaults to test. Prints accuracy and mean loss; --per-speaker adds a table of the\n"
-           "accuracy per speaker and language (feature caches of an HD-layout corpus), then\n"
-           "the accuracy over speakers heard in training and over speakers not in training.\n"
+           "data: as for train (--features CACHE.slf, --test-events F.sle, or --synth N\n"
+           "--synth-seed S); the split defaults to test; all = every sample (e.g. a foreign\n"
+           "corpus: an FSDD cache evaluated by a model trained on HD). Features are quantised with\n"
+           "the input scale the model was trained with (recorded in the image, or the checkpoint's\n"
+           "configuration; the default for an image that records none); --in-scale X overrides it.\n"
+           "Prints accuracy and mean loss; --per-speaker adds a table of the accuracy per speaker\n"
+           "(named from the file names: HD speaker-NN, FSDD {digit}_{name}_{take}) and language,\n"
+           "then the accuracy over speakers heard in training and over speakers not in training.\n"
            "--rule (checkpoints only): the decision counted — hardware (argmax of the summed\n"
            "readout membrane, default), softmax (the reference method's argmax of the summed\n"
            "per-step softmax) or vote (the class leading the most steps).");
@@ -287,6 +324,15 @@ int sl_cmd_eval(int argc, char **argv) {
       if (rule < 0) { sl_cli_error("eval", "rule must be hardware, softmax or vote, not '%s'", r); return 2; }
     }
     else if (!strcmp(a, "--split") && i + 1 < argc) split_name = argv[++i];
+    else if (!strcmp(a, "--in-scale") && i + 1 < argc) {
+      const char *v = argv[++i];
+      sl_parse_result r = sl_parse_real(v, &user_scale);
+      if (r) { sl_cli_error("eval", "--in-scale '%s': %s", v, sl_parse_what(r)); return 2; }
+      if (!(user_scale > 0 && user_scale <= 1e6f)) {
+        sl_cli_error("eval", "--in-scale %s not in (0, 1e6]", v);
+        return 2;
+      }
+    }
     else if (!strcmp(a, "--threads") && i + 1 < argc) {
       int64_t t;
       if (!int_option("eval", a, argv[++i], 0, SL_MAX_THREADS, &t)) return 2;
@@ -296,8 +342,9 @@ int sl_cmd_eval(int argc, char **argv) {
     else { sl_cli_error("eval", "unexpected argument '%s' (see --help)", a); return 2; }
   }
   if (!model) { sl_cli_error("eval", "need a MODEL (.slc or .slm)"); return 2; }
-  int split = !strcmp(split_name, "train") ? 0 : !strcmp(split_name, "val") ? 1 : !strcmp(split_name, "test") ? 2 : -1;
-  if (split < 0) { sl_cli_error("eval", "split must be train, val or test"); return 2; }
+  int split = !strcmp(split_name, "train") ? SL_SPLIT_TRAIN : !strcmp(split_name, "val") ? SL_SPLIT_VAL
+            : !strcmp(split_name, "test") ? SL_SPLIT_TEST : !strcmp(split_name, "all") ? SL_SPLIT_ALL : -1;
+  if (split < 0) { sl_cli_error("eval", "split must be train, val, test or all, not '%s'", split_name); return 2; }
   sl_err err;
   sl_dataset d;
   int32_t n;
@@ -307,9 +354,12 @@ int sl_cmd_eval(int argc, char **argv) {
   }
   if (ends_with(model, ".slm")) {
     sl_net *net = sl_net_new();
-    if (!net || sl_image_load(model, net, NULL, &err)) { sl_cli_error("eval", "%s", net ? err.msg : "out of memory"); sl_net_free(net); return 1; }
+    sl_image_meta meta;
+    if (!net || sl_image_load_meta(model, net, NULL, &meta, &err)) { sl_cli_error("eval", "%s", net ? err.msg : "out of memory"); sl_net_free(net); return 1; }
     sl_train_cfg c;
     sl_train_cfg_default(&c);
+    const char *scale_from;
+    c.in_scale = eval_scale(model, meta.in_scale, user_scale, c.in_scale, &scale_from);
     c.n_in = net->n_inputs;
     uint32_t ro = 0;
     for (uint32_t p = 0; p < net->n_pops; p++) if (net->pop[p].flags & SL_POP_READOUT) ro += net->pop[p].count;
@@ -322,6 +372,7 @@ int sl_cmd_eval(int argc, char **argv) {
       sl_events_free(&es);
     }
     if (!load_data("eval", &dopt, &c, &d)) { sl_net_free(net); return 1; }
+    if (!data_fits("eval", &dopt, &d, net->n_inputs, 0, model)) { sl_net_free(net); sl_data_free(&d); return 1; }
     int32_t *idx = sl_data_split(&d, split, &n);
     if (!have_samples("eval", &dopt, split, split_name, n)) { free(idx); sl_net_free(net); sl_data_free(&d); return 1; }
     sl_run_stats rs = {0};
@@ -331,13 +382,17 @@ int sl_cmd_eval(int argc, char **argv) {
     sl_net_free(net);
     sl_data_free(&d);
     if (acc < 0) { sl_cli_error("eval", "%s", err.msg); return 1; }
-    printf("%s: deployed (C model) accuracy %.2f%% on %d %s samples; %.1f spikes, %.0f synaptic ops per sample\n", model,
-           100 * acc, n, split_name, n ? (double)rs.spikes / n : 0, n ? (double)rs.synops / n : 0);
+    printf("%s: deployed (C model) accuracy %.2f%% on %d %s samples; %.1f spikes, %.0f synaptic ops per sample; "
+           "input scale %.9g (%s)\n", model, 100 * acc, n, split_name, n ? (double)rs.spikes / n : 0,
+           n ? (double)rs.synops / n : 0, (double)c.in_scale, scale_from);
     return 0;
   }
   sl_model m;
   if (sl_ckpt_load(&m, model, threads, &err)) { sl_cli_error("eval", "%s", err.msg); return 1; }
+  const char *scale_from;
+  m.cfg.in_scale = eval_scale(model, m.cfg.in_scale, user_scale, m.cfg.in_scale, &scale_from);
   if (!load_data("eval", &dopt, &m.cfg, &d)) { sl_model_free(&m); return 1; }
+  if (!data_fits("eval", &dopt, &d, m.cfg.n_in, m.cfg.steps, model)) { sl_data_free(&d); sl_model_free(&m); return 1; }
   if (!current) sl_model_restore(&m);
   m.rule = rule;
   sl_model_prepare(&m, 0, quant);
@@ -346,9 +401,10 @@ int sl_cmd_eval(int argc, char **argv) {
   sl_stats st;
   sl_model_eval(&m, &d, idx, n, &st);
   static const char *rule_names[] = {"hardware", "softmax", "vote"};
-  printf("%s: %s accuracy %.2f%% on %d %s samples, loss %.4f (integer delays, %s weights, %s rule)\n", model,
-         current ? "current" : "best-snapshot", n ? 100.0 * st.correct / n : 0, n, split_name, st.loss,
-         quant ? "int8-quantised" : "float", rule_names[rule]);
+  printf("%s: %s accuracy %.2f%% on %d %s samples, loss %.4f (integer delays, %s weights, %s rule); "
+         "input scale %.9g (%s)\n", model, current ? "current" : "best-snapshot", n ? 100.0 * st.correct / n : 0, n,
+         split_name, st.loss, quant ? "int8-quantised" : "float", rule_names[rule], (double)m.cfg.in_scale,
+         scale_from);
   if (per_speaker) print_per_speaker(&d, idx, n, acc_float, &m);
   free(idx);
   sl_data_free(&d);

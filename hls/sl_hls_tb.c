@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sl_crc32.h"
 #include "sl_hls_top.h"
 #include "sl_image.h"
 #include "sl_net.h"
@@ -480,6 +481,34 @@ static int case_bad_images(void) {
     g_in[bad[i].word] ^= bad[i].xor_mask;
     top(SL_HLS_CMD_LOAD, 0, 0, (uint32_t)((int)words + bad[i].len_delta));
     if (g_status != SL_HLS_ST_ERR_IMAGE) fails |= fail("corrupted %s: LOAD status 0x%x", bad[i].what, g_status);
+  }
+  /* The recorded input scale (word 11, spec §8.1 minor 1): the top takes what the host
+   * loader takes. Minor 0 keeps the word reserved. */
+  static const struct { uint32_t minor, bits; const char *what; } scale[] = {
+      {0, 0x3F800000u, "1.0 in a minor-0 image"}, {1, 0, "not recorded"},   {1, 0x3BCB8C0Fu, "1.584/255"},
+      {1, 0x00000001u, "smallest subnormal"},     {3, 0x3F800000u, "1.0, minor 3"}, {1, 0x7F800000u, "infinity"},
+      {1, 0x7FC00000u, "NaN"},                    {1, 0xBF800000u, "-1.0"},     {1, 0x80000000u, "-0"},
+      {2, 0xFF800000u, "-infinity, minor 2"}};
+  sl_names nm; /* the host loader wants names (the top ignores them) */
+  memset(&nm, 0, sizeof nm);
+  for (uint32_t p = 0; p < n->n_pops; p++) snprintf(nm.pop[p], sizeof nm.pop[p], "p%u", p);
+  for (size_t i = 0; i < sizeof scale / sizeof scale[0]; i++) {
+    sl_image_encode(n, &nm, g_image);
+    g_image[6] = (uint8_t)scale[i].minor;
+    for (int b = 0; b < 4; b++) g_image[44 + b] = (uint8_t)(scale[i].bits >> (8 * b));
+    memset(g_image + 12, 0, 4);
+    const uint32_t crc = sl_crc32(0, g_image, 4u * words);
+    for (int b = 0; b < 4; b++) g_image[12 + b] = (uint8_t)(crc >> (8 * b));
+    sl_net *m = sl_net_new();
+    const int host_ok = m && sl_image_decode(g_image, 4u * words, "scale", m, NULL, NULL) == SL_OK;
+    sl_net_free(m);
+    memcpy(g_in, g_image, 4u * words);
+    top(SL_HLS_CMD_LOAD, 0, 0, words);
+    const int top_ok = g_status == SL_HLS_ST_CONFIGURED && g_result == 1;
+    const int want = scale[i].minor ? scale[i].bits < 0x7F800000u : scale[i].bits == 0;
+    if (top_ok != want || host_ok != want)
+      fails |= fail("input scale %s (0x%08x): top %s, host loader %s, expected %s", scale[i].what, scale[i].bits,
+                    top_ok ? "accepts" : "refuses", host_ok ? "accepts" : "refuses", want ? "accepted" : "refused");
   }
   sl_net_free(n);
   if (!fails && g_verbose) printf("sl_hls_tb: %-24s ok (%zu refusals)\n", "bad images", sizeof bad / sizeof bad[0]);

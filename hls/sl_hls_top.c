@@ -4,7 +4,7 @@
  *
  * What lives here and not in the core: the hardware's own checks. The IP may be driven by
  * any bus master, so it checks the model image (spec §8.1 minus the CRC and population
- * names, which cannot change a result), every event word (spec §3, §8.2) and every rewire
+ * names, which cannot change a result; the recorded input scale by its bits only), every event word (spec §3, §8.2) and every rewire
  * (spec §4.1) itself, and reports refusals as sticky status bits — never silently. */
 /* The core, compiled into this translation unit: static linkage so the csim bench can link
  * the reference build beside it, and forwarding registers on for an II = 1 fan-out walk. */
@@ -90,8 +90,16 @@ load_stream:
   if (hdr[7] != 64 || hdr[8] != 32 * np || hdr[9] != 64 + 32 * np || hdr[10] != 4 * words ||
       hdr[2] != hdr[9] + hdr[10])
     return 0;
+  /* Word 11 (bytes 44..47): reserved in a minor-0 image; from minor 1 the recorded input
+   * scale (a float the core never uses), refused when not finite or negative, as the host
+   * loader does. Words 12..15 are reserved. */
+  if ((hdr[1] >> 16) != 0) {
+    if (((hdr[11] >> 23) & 0xFFu) == 0xFFu || (hdr[11] >> 31) != 0) ok = 0;
+  } else if (hdr[11] != 0) {
+    ok = 0;
+  }
 check_reserved:
-  for (i = 11; i < SL_HLS_HDR_WORDS; i++) {
+  for (i = 12; i < SL_HLS_HDR_WORDS; i++) {
     SL_PRAGMA(HLS UNROLL)
     if (hdr[i] != 0) ok = 0;
   }

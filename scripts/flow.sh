@@ -1,13 +1,36 @@
 #!/usr/bin/env bash
-# flow.sh — the README's main job, end to end on the embedded default: synthesise the
-# ci-size Heidelberg-Digits-layout corpus, extract features, train the delay-SNN (DCLS
-# delays) briefly, export the integer model image, measure its deployed accuracy on the
-# bit-accurate C model, classify test samples on the simulated board (the Verilated RTL
-# through the host driver, every spike checked against the C model), and report.
+# flow.sh — the README's main job, end to end: a corpus, log-mel features, train the
+# delay-SNN (DCLS delays) briefly, export the integer model image, measure its deployed
+# accuracy on the bit-accurate C model, classify test samples on the simulated board (the
+# Verilated RTL through the host driver, every spike checked against the C model), and report.
+# By default the corpus is the embedded synthetic one (ci size, Heidelberg-Digits layout);
+# --data runs the same flow on a recorded dataset.
 #
-#   scripts/flow.sh            (environment: SL_FLOW_OUT=out/flow SL_FLOW_EPOCHS=30
-#                               SL_FLOW_RTL_SAMPLES=0 (all) SL_FLOW_SEED=1)
+#   scripts/flow.sh [--data DIR] [--features-args "..."] [--train-args "..."]
+#     --data DIR            a recorded dataset: the Heidelberg-Digits layout (audio/ and the
+#                           file lists) or an FSDD folder ({digit}_{speaker}_{take}.wav);
+#                           `spikeline features DIR` reads either
+#     --features-args "..." more options of `spikeline features` (e.g. "--test-speakers
+#                           theo" or "--fold 2" for FSDD, "--band-limit 4000")
+#     --train-args "..."    more options of `spikeline train` (e.g. "--classes 10")
+#   environment: SL_FLOW_OUT=out/flow SL_FLOW_EPOCHS=30 SL_FLOW_RTL_SAMPLES=0 (all)
+#                SL_FLOW_SEED=1
 set -euo pipefail
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+data="" fe_args="" tr_args=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --data) [ $# -ge 2 ] || { echo "flow.sh: --data needs a directory" >&2; exit 2; }; data=$2; shift 2 ;;
+    --features-args) [ $# -ge 2 ] || { echo "flow.sh: --features-args needs a value" >&2; exit 2; }; fe_args=$2; shift 2 ;;
+    --train-args) [ $# -ge 2 ] || { echo "flow.sh: --train-args needs a value" >&2; exit 2; }; tr_args=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "flow.sh: unexpected argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$data" ]; then
+  [ -d "$data" ] || { echo "flow.sh: $data: no such directory" >&2; exit 2; }
+  data=$(cd "$data" && pwd)  # the flow runs from the project root
+fi
 cd "$(dirname "$0")/.."
 out=${SL_FLOW_OUT:-out/flow}
 epochs=${SL_FLOW_EPOCHS:-30}
@@ -17,6 +40,8 @@ jobs=$(nproc)
 t_start=$(date +%s)
 n_stage=8
 stage() { printf '\n== [%d/%d] %s (%ds elapsed) ==\n' "$1" "$n_stage" "$2" $(( $(date +%s) - t_start )); }
+read -r -a fe_extra <<< "$fe_args"
+read -r -a tr_extra <<< "$tr_args"
 
 stage 1 "install what is missing, build"
 scripts/setup.sh
@@ -25,22 +50,29 @@ cmake -S . -B build > "$out/build.log" 2>&1 && cmake --build build -j"$jobs" >> 
   { tail -30 "$out/build.log"; echo "flow: build failed (log: $out/build.log)" >&2; exit 1; }
 sl=build/cli/spikeline
 
-stage 2 "synthesise the ci corpus (HD layout, 48 kHz FLAC)"
-python3 scripts/corpus/synth_corpus.py --size ci --out "$out/corpus" --seed "$seed" -j "$jobs" --replace
+if [ -n "$data" ]; then
+  stage 2 "the recorded dataset $data"
+  corpus=$data cache=$out/features.slf
+else
+  stage 2 "synthesise the ci corpus (HD layout, 48 kHz FLAC)"
+  python3 scripts/corpus/synth_corpus.py --size ci --out "$out/corpus" --seed "$seed" -j "$jobs" --replace
+  corpus=$out/corpus cache=$out/hd.slf
+fi
 
-stage 3 "log-mel features (80 frames x 40 bands)"
-$sl features "$out/corpus" -o "$out/hd.slf"
-$sl data "$out/hd.slf" > "$out/data.txt"
+stage 3 "log-mel features (80 frames x 40 bands)${fe_args:+ with $fe_args}"
+$sl features "$corpus" -o "$cache" ${fe_extra[@]+"${fe_extra[@]}"}
+$sl data "$cache" > "$out/data.txt"
 head -5 "$out/data.txt"
 
-stage 4 "train: 40 -> 256 LIF -> 20 readouts, delays learned by DCLS ($epochs epochs + 3 QAT)"
-$sl train --features "$out/hd.slf" --epochs "$epochs" --qat-epochs 3 --batch 64 --seed "$seed" -o "$out/train"
+stage 4 "train: 40 -> 256 LIF -> readouts, delays learned by DCLS ($epochs epochs + 3 QAT)${tr_args:+ with $tr_args}"
+$sl train --features "$cache" --epochs "$epochs" --qat-epochs 3 --batch 64 --seed "$seed" -o "$out/train" \
+    ${tr_extra[@]+"${tr_extra[@]}"}
 
 stage 5 "export: the integer model image"
 $sl info "$out/train/model.slm"
 
 stage 6 "deployed accuracy on the bit-accurate C model (whole test split)"
-$sl events "$out/hd.slf" --split test -o "$out/test.sle"
+$sl events "$cache" --split test --model "$out/train/model.slm" -o "$out/test.sle"
 $sl run "$out/train/model.slm" "$out/test.sle" -o "$out/test_cmodel.slt" 2> "$out/cmodel.log"
 cat "$out/cmodel.log"
 

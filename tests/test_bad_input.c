@@ -249,6 +249,94 @@ START_TEST(header_fields) {
 }
 END_TEST
 
+/* ---- the recorded input scale (spec §8.1, version minor 1) --------------------------------------- */
+
+static void scale_case(uint32_t minor, uint32_t bits) {
+  fresh();
+  put16(img + 6, minor);
+  put32(img + 44, bits);
+  fix_crc(img, BASE_SIZE);
+}
+
+static float decoded_scale(void) {
+  sl_net *n = sl_net_new();
+  sl_image_meta meta = {.in_scale = -7};
+  sl_err e;
+  sl_err_clear(&e);
+  ck_assert_msg(sl_image_decode_meta(img, BASE_SIZE, "bad.slm", n, NULL, &meta, &e) == SL_OK, "%s", e.msg);
+  sl_net_free(n);
+  return meta.in_scale;
+}
+
+START_TEST(input_scale_field) {
+  /* minor 0: bytes 44..47 are reserved, and nothing is recorded */
+  scale_case(0, 0x3F800000u);
+  expect(img, BASE_SIZE, SL_ERR_RESERVED, "reserved", NULL);
+  fresh();
+  ck_assert(decoded_scale() == 0.0f);
+  /* minor 1 (and any later minor): the feature value of payload 1 */
+  scale_case(1, 0x3BCB8C0Fu);
+  ck_assert(decoded_scale() == 1.584f / 255.0f);
+  scale_case(1, 0);
+  ck_assert(decoded_scale() == 0.0f);
+  scale_case(5, 0x3F800000u);
+  ck_assert(decoded_scale() == 1.0f);
+  scale_case(1, 0x00000001u); /* a subnormal is finite and positive */
+  ck_assert(decoded_scale() > 0.0f);
+  /* not finite, or negative: refused naming the file and the field */
+  scale_case(1, 0x7FC00000u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "in_scale", "not finite", "NaN", NULL);
+  scale_case(1, 0x7F800000u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "in_scale", "not finite", "infinity", NULL);
+  scale_case(2, 0xFF800000u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "in_scale", "not finite", NULL);
+  scale_case(1, 0xBF800000u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "in_scale", "-1 is negative", NULL);
+  scale_case(1, 0x80000000u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "in_scale", "negative", NULL);
+  /* bytes 48..63 stay reserved in minor 1 */
+  scale_case(1, 0x3F800000u);
+  put32(img + 48, 1);
+  fix_crc(img, BASE_SIZE);
+  expect(img, BASE_SIZE, SL_ERR_RESERVED, "reserved", NULL);
+}
+END_TEST
+
+/* The writer: a recorded scale gives minor 1 and reads back bit for bit; none gives the
+ * minor-0 image of earlier builds; a scale a reader would refuse is never written. */
+START_TEST(input_scale_write) {
+  sl_net *n = sl_net_new(), *m = sl_net_new();
+  sl_names nm;
+  sl_err e;
+  ck_assert_int_eq(sl_image_decode(base, BASE_SIZE, "base", n, &nm, &e), SL_OK);
+  uint8_t buf[BASE_SIZE];
+  const sl_image_meta none = {0}, rec = {.in_scale = 0.0123f};
+  sl_image_encode_meta(n, &nm, &none, buf);
+  ck_assert_mem_eq(buf, base, BASE_SIZE); /* minor 0, as earlier builds wrote it */
+  sl_image_encode_meta(n, &nm, &rec, buf);
+  ck_assert_int_eq(buf[6], 1);
+  sl_image_meta back = {0};
+  ck_assert_int_eq(sl_image_decode_meta(buf, BASE_SIZE, "rec", m, NULL, &back, &e), SL_OK);
+  ck_assert(back.in_scale == 0.0123f);
+  const char *path = tmp_path("scale.slm");
+  unlink(path);
+  ck_assert_int_eq(sl_image_save_meta(path, n, &nm, &rec, &e), SL_OK);
+  back.in_scale = 0;
+  ck_assert_int_eq(sl_image_load_meta(path, m, NULL, &back, &e), SL_OK);
+  ck_assert(back.in_scale == 0.0123f);
+  unlink(path);
+  const sl_image_meta nan_scale = {.in_scale = __builtin_nanf("")}, neg = {.in_scale = -2.0f};
+  ck_assert_int_eq(sl_image_save_meta(path, n, &nm, &nan_scale, &e), SL_ERR_HEADER);
+  ck_assert_ptr_nonnull(strstr(e.msg, path));
+  ck_assert_ptr_nonnull(strstr(e.msg, "not finite"));
+  ck_assert_int_eq(sl_image_save_meta(path, n, &nm, &neg, &e), SL_ERR_HEADER);
+  ck_assert_ptr_nonnull(strstr(e.msg, "negative"));
+  ck_assert_int_eq(access(path, F_OK), -1); /* nothing written */
+  sl_net_free(n);
+  sl_net_free(m);
+}
+END_TEST
+
 /* ---- populations ------------------------------------------------------------------------------ */
 
 static void pop_case(uint32_t p, uint32_t off, uint32_t size, uint32_t value, sl_status code, const char *s1,
@@ -625,6 +713,8 @@ static Suite *bad_suite(void) {
   tc = tcase_create("image_fields");
   tcase_add_unchecked_fixture(tc, make_base, NULL);
   tcase_add_test(tc, header_fields);
+  tcase_add_test(tc, input_scale_field);
+  tcase_add_test(tc, input_scale_write);
   tcase_add_test(tc, population_fields);
   tcase_add_test(tc, population_counts_not_summing);
   tcase_add_test(tc, population_names);

@@ -20,6 +20,7 @@ void sl_data_free(sl_dataset *d) {
   free(d->label);
   free(d->split);
   free(d->speaker);
+  free(d->speaker_name);
   memset(d, 0, sizeof *d);
 }
 
@@ -134,7 +135,7 @@ int32_t *sl_data_split(const sl_dataset *d, int split, int32_t *n) {
   *n = 0;
   if (!idx) return NULL;
   for (int32_t i = 0; i < d->n; i++)
-    if (d->split[i] == split) idx[(*n)++] = i;
+    if (split == SL_SPLIT_ALL || d->split[i] == split) idx[(*n)++] = i;
   return idx;
 }
 

@@ -12,7 +12,8 @@
 extern "C" {
 #endif
 
-enum { SL_SPLIT_TRAIN = 0, SL_SPLIT_VAL = 1, SL_SPLIT_TEST = 2 };
+enum { SL_SPLIT_TRAIN = 0, SL_SPLIT_VAL = 1, SL_SPLIT_TEST = 2, SL_SPLIT_ALL = 3 /* selector only */ };
+#define SL_DATA_SPEAKER_LEN 40
 
 typedef struct {
   int32_t n, cap, steps, channels, n_classes;
@@ -20,7 +21,20 @@ typedef struct {
   int32_t *label;   /* [n] */
   uint8_t *split;   /* [n] SL_SPLIT_* */
   int16_t *speaker; /* [n] speaker id of a corpus sample, -1 = unknown */
+  char (*speaker_name)[SL_DATA_SPEAKER_LEN]; /* [n_speakers] name of each id (caches), or NULL */
+  int32_t n_speakers;
 } sl_dataset;
+
+/* The speaker of a corpus file, from its name: "NN" of an HD-layout name
+ * (lang-english_speaker-NN_trial-T_digit-D.flac, leading zeros dropped), NAME of an FSDD-style
+ * {digit}_{NAME}_{take}.wav. Returns 0 (out empty) for any other name. */
+int sl_speaker_from_name(const char *file, char *out, size_t len);
+
+/* Name the speakers of samples first..first+n-1: each gets the id of its name (from the file
+ * name; "#<fallback id>" when the name says nothing), ids numbered in name order (numbers
+ * numerically, before other names). Replaces any earlier table. */
+sl_status sl_data_name_speakers(sl_dataset *d, int32_t first, int32_t n, const char (*names)[64],
+                                const uint16_t *fallback, sl_err *err);
 
 sl_status sl_data_init(sl_dataset *d, int32_t steps, int32_t channels, sl_err *err);
 void sl_data_free(sl_dataset *d);
@@ -41,7 +55,7 @@ sl_status sl_data_add_events(sl_dataset *d, const char *path, int split, sl_err 
  * the front end is built (SL_HAVE_FRONTEND). */
 sl_status sl_data_from_cache(sl_dataset *d, const char *path, float fmax, sl_err *err);
 
-/* Indices of one split (malloc'd). */
+/* Indices of one split (malloc'd); SL_SPLIT_ALL: every sample. */
 int32_t *sl_data_split(const sl_dataset *d, int split, int32_t *n);
 
 /* Write the samples of one split as an event file (docs/spec.md §8.2). */

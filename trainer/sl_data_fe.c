@@ -17,10 +17,13 @@ sl_status sl_data_from_cache(sl_dataset *d, const char *path, float fmax, sl_err
     const int split = (c.split[i] & SL_FE_TEST) ? SL_SPLIT_TEST : (c.split[i] & SL_FE_VALID) ? SL_SPLIT_VAL : SL_SPLIT_TRAIN;
     uint8_t *x = sl_data_add(d, c.label[i], split, err);
     if (!x) { sl_fe_cache_free(&c); return SL_ERR_NOMEM; }
-    d->speaker[d->n - 1] = (int16_t)c.speaker[i];
     const float *f = c.feat + (size_t)i * c.n_frames * c.n_mels;
     for (size_t k = 0; k < (size_t)c.n_frames * c.n_mels; k++) x[k] = sl_fe_quantise(f[k], fmax);
   }
+  /* speakers by name (HD "speaker-NN", FSDD "{digit}_{name}_{take}"), the cache's number
+   * where the name says nothing */
+  st = sl_data_name_speakers(d, d->n - (int32_t)c.n, (int32_t)c.n, (const char(*)[64])c.name, c.speaker, err);
+  if (st) sl_data_free(d);
   sl_fe_cache_free(&c);
-  return SL_OK;
+  return st;
 }

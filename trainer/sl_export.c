@@ -67,7 +67,8 @@ sl_status sl_export_save(const sl_model *m, const char *path, sl_err *err) {
   sl_names nm;
   if (!net) return sl_err_set(err, SL_ERR_NOMEM, "out of memory");
   sl_status st = sl_export_net(m, net, &nm, err);
-  if (!st) st = sl_image_save(path, net, &nm, err);
+  const sl_image_meta meta = {.in_scale = m->cfg.in_scale}; /* the scale training quantised with */
+  if (!st) st = sl_image_save_meta(path, net, &nm, &meta, err);
   sl_net_free(net);
   return st;
 }

@@ -17,7 +17,8 @@ extern "C" {
  * readout (non-spiking, READOUT); every active synapse becomes one entry (int8 weight
  * round(w k), delay round(pos)) of its source's fan-out row. */
 sl_status sl_export_net(const sl_model *m, sl_net *net, sl_names *nm, sl_err *err);
-/* sl_export_net + sl_image_save (validated, atomic). */
+/* sl_export_net + sl_image_save_meta (validated, atomic), recording the input scale the model
+ * was trained with (cfg.in_scale, spec §8.1 minor 1). */
 sl_status sl_export_save(const sl_model *m, const char *path, sl_err *err);
 
 /* Run samples idx[0..n-1] of d through the C model (sl_run_sample) and count decisions equal

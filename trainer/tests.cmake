@@ -18,6 +18,8 @@ endif()
 if(TARGET sl_trainer)
   sl_add_check_test(test_trainer_augment SOURCES ${PROJECT_SOURCE_DIR}/trainer/tests/test_trainer_augment.c
                     LIBS sl_trainer LABELS unit train)
+  sl_add_check_test(test_data_speaker SOURCES ${PROJECT_SOURCE_DIR}/trainer/tests/test_data_speaker.c
+                    LIBS sl_trainer LABELS unit train)
   sl_add_check_test(test_trainer_run SOURCES ${PROJECT_SOURCE_DIR}/trainer/tests/test_trainer_run.c
                     LIBS sl_trainer LABELS "train;nosan" TIMEOUT 400)
 endif()

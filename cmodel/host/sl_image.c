@@ -17,14 +17,41 @@ size_t sl_image_size(const sl_net *n) {
   return SL_IMAGE_HEADER_SIZE + (size_t)SL_IMAGE_POP_SIZE * n->n_pops + 4u * (size_t)sl_net_sources(n) * n->row_cap;
 }
 
-void sl_image_encode(const sl_net *n, const sl_names *nm, uint8_t *buf) {
+static uint32_t float_bits(float f) {
+  uint32_t u;
+  memcpy(&u, &f, 4);
+  return u;
+}
+
+static float bits_float(uint32_t u) {
+  float f;
+  memcpy(&f, &u, 4);
+  return f;
+}
+
+/* The recorded input scale of a minor >= 1 image (bytes 44..47): 0 (not recorded) or a
+ * finite positive float. Checked on the bits, as the HLS top does. */
+static sl_status check_in_scale(uint32_t bits, const char *what, sl_err *err) {
+  if (((bits >> 23) & 0xFFu) == 0xFFu)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: in_scale (input scale) is not finite (%s)", what,
+                      bits & 0x7FFFFFu ? "NaN" : "infinity");
+  if (bits >> 31)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: in_scale (input scale) %g is negative (0 = not recorded)", what,
+                      (double)bits_float(bits));
+  return SL_OK;
+}
+
+void sl_image_encode(const sl_net *n, const sl_names *nm, uint8_t *buf) { sl_image_encode_meta(n, nm, NULL, buf); }
+
+void sl_image_encode_meta(const sl_net *n, const sl_names *nm, const sl_image_meta *meta, uint8_t *buf) {
+  const uint32_t scale = meta ? float_bits(meta->in_scale) : 0;
   const size_t size = sl_image_size(n);
   const uint32_t pop_size = SL_IMAGE_POP_SIZE * n->n_pops;
   const uint32_t words = sl_net_sources(n) * n->row_cap;
   memset(buf, 0, size);
   memcpy(buf, SL_IMAGE_MAGIC, 4);
   put16(buf + 4, SL_IMAGE_VERSION_MAJOR);
-  put16(buf + 6, SL_IMAGE_VERSION_MINOR);
+  put16(buf + 6, scale ? 1 : 0); /* the lowest minor that holds what is recorded */
   put32(buf + 8, (uint32_t)size);
   put16(buf + 16, n->n_inputs);
   put16(buf + 18, n->n_neurons);
@@ -35,6 +62,7 @@ void sl_image_encode(const sl_net *n, const sl_names *nm, uint8_t *buf) {
   put32(buf + 32, pop_size);
   put32(buf + 36, SL_IMAGE_HEADER_SIZE + pop_size);
   put32(buf + 40, 4u * words);
+  put32(buf + 44, scale);
   for (uint32_t p = 0; p < n->n_pops; p++) {
     uint8_t *r = buf + SL_IMAGE_HEADER_SIZE + SL_IMAGE_POP_SIZE * p;
     if (nm) memcpy(r, nm->pop[p], strnlen(nm->pop[p], SL_NAME_LEN));
@@ -81,8 +109,13 @@ static sl_status decode_pop(const uint8_t *r, uint32_t p, const char *what, sl_n
   return SL_OK;
 }
 
-sl_status sl_image_decode(const uint8_t *buf, size_t len, const char *what, sl_net *n, sl_names *nm_out,
+sl_status sl_image_decode(const uint8_t *buf, size_t len, const char *what, sl_net *n, sl_names *nm,
                           sl_err *err) {
+  return sl_image_decode_meta(buf, len, what, n, nm, NULL, err);
+}
+
+sl_status sl_image_decode_meta(const uint8_t *buf, size_t len, const char *what, sl_net *n, sl_names *nm_out,
+                               sl_image_meta *meta, sl_err *err) {
   sl_names nm_local;
   sl_names *nm = nm_out ? nm_out : &nm_local;
   memset(nm, 0, sizeof *nm);
@@ -112,10 +145,14 @@ sl_status sl_image_decode(const uint8_t *buf, size_t len, const char *what, sl_n
   n->n_pops = (uint16_t)get16(buf + 20);
   n->depth = (uint16_t)get16(buf + 22);
   n->row_cap = (uint16_t)get16(buf + 24);
-  if (get16(buf + 26) || !all_zero(buf + 44, 20))
-    return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header fields not zero", what);
-  /* Header ranges first: the section sizes below are products of them. */
   sl_status s;
+  /* minor 0: bytes 44..63 reserved; minor >= 1: 44..47 is the recorded input scale */
+  const int has_scale = get16(buf + 6) >= 1;
+  if (get16(buf + 26) || !all_zero(buf + (has_scale ? 48 : 44), has_scale ? 16 : 20))
+    return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header fields not zero", what);
+  if (has_scale && (s = check_in_scale(get32(buf + 44), what, err))) return s;
+  if (meta) meta->in_scale = has_scale ? bits_float(get32(buf + 44)) : 0.0f;
+  /* Header ranges first: the section sizes below are products of them. */
   if ((s = sl_net_validate_header(n, what, err))) return s;
   const uint32_t pop_size = SL_IMAGE_POP_SIZE * n->n_pops;
   const uint64_t words = (uint64_t)sl_net_sources(n) * n->row_cap;
@@ -193,22 +230,32 @@ sl_status sl_read_text(const char *path, const char *kind, char **text, sl_err *
 }
 
 sl_status sl_image_load(const char *path, sl_net *n, sl_names *nm, sl_err *err) {
+  return sl_image_load_meta(path, n, nm, NULL, err);
+}
+
+sl_status sl_image_load_meta(const char *path, sl_net *n, sl_names *nm, sl_image_meta *meta, sl_err *err) {
   uint8_t *buf;
   size_t len;
   sl_status s = sl_read_file(path, &buf, &len, err);
   if (s) return s;
-  s = sl_image_decode(buf, len, path, n, nm, err);
+  s = sl_image_decode_meta(buf, len, path, n, nm, meta, err);
   free(buf);
   return s;
 }
 
 sl_status sl_image_save(const char *path, const sl_net *n, const sl_names *nm, sl_err *err) {
+  return sl_image_save_meta(path, n, nm, NULL, err);
+}
+
+sl_status sl_image_save_meta(const char *path, const sl_net *n, const sl_names *nm, const sl_image_meta *meta,
+                             sl_err *err) {
   sl_status s = sl_net_validate(n, path, err);
   if (s) return s;
+  if (meta && (s = check_in_scale(float_bits(meta->in_scale), path, err))) return s;
   const size_t size = sl_image_size(n);
   uint8_t *buf = malloc(size);
   if (!buf) return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
-  sl_image_encode(n, nm, buf);
+  sl_image_encode_meta(n, nm, meta, buf);
   s = sl_write_file_atomic(path, buf, size, err);
   free(buf);
   return s;

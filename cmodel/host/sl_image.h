@@ -13,30 +13,49 @@ extern "C" {
 
 #define SL_IMAGE_MAGIC "SLMI"
 #define SL_IMAGE_VERSION_MAJOR 1
-#define SL_IMAGE_VERSION_MINOR 0
+#define SL_IMAGE_VERSION_MINOR 1 /* the highest minor this build knows (writes it when needed) */
 #define SL_IMAGE_HEADER_SIZE 64
 #define SL_IMAGE_POP_SIZE 32
+
+/* What an image records beside the network (spec §8.1, version minor 1): the input scale
+ * the model was trained with, the feature value of payload 1. 0 = not recorded (every minor-0
+ * image); otherwise finite and positive. */
+typedef struct {
+  float in_scale;
+} sl_image_meta;
 
 /* Bytes an image of this network takes. */
 size_t sl_image_size(const sl_net *n);
 
-/* Serialise n (and names, may be NULL) into buf of sl_image_size(n) bytes, CRC included. */
+/* Serialise n (and names, may be NULL) into buf of sl_image_size(n) bytes, CRC included.
+ * Version minor 0: nothing recorded beside the network. */
 void sl_image_encode(const sl_net *n, const sl_names *nm, uint8_t *buf);
+/* The same with what meta records (NULL or in_scale 0: nothing, minor 0; else minor 1). The
+ * encoder writes the lowest minor that holds it, so images without a recorded scale stay
+ * byte-identical to those of earlier builds. */
+void sl_image_encode_meta(const sl_net *n, const sl_names *nm, const sl_image_meta *meta, uint8_t *buf);
 
 /* Parse and validate an image held in memory. `what` names it in messages. On error n is
  * unspecified. nm may be NULL. */
 sl_status sl_image_decode(const uint8_t *buf, size_t len, const char *what, sl_net *n, sl_names *nm,
                           sl_err *err);
+/* The same, also returning what the image records (meta may be NULL; in_scale 0 for minor 0). */
+sl_status sl_image_decode_meta(const uint8_t *buf, size_t len, const char *what, sl_net *n, sl_names *nm,
+                               sl_image_meta *meta, sl_err *err);
 
-/* The version minor of an image held in memory (len >= 8; a reader accepts any minor, and the
- * encoder writes SL_IMAGE_VERSION_MINOR: the fields this build knows carry all the meaning). */
+/* The version minor of an image held in memory (len >= 8; a reader accepts any minor: minor
+ * versions only give meaning to reserved fields). */
 unsigned sl_image_version_minor(const uint8_t *buf);
 
 /* Read and validate a file. */
 sl_status sl_image_load(const char *path, sl_net *n, sl_names *nm, sl_err *err);
+sl_status sl_image_load_meta(const char *path, sl_net *n, sl_names *nm, sl_image_meta *meta, sl_err *err);
 
 /* Validate n, then write it atomically (temp file + rename): all or nothing. */
 sl_status sl_image_save(const char *path, const sl_net *n, const sl_names *nm, sl_err *err);
+/* The same with what meta records (an in_scale that is not finite and >= 0 is refused). */
+sl_status sl_image_save_meta(const char *path, const sl_net *n, const sl_names *nm, const sl_image_meta *meta,
+                             sl_err *err);
 
 /* Read a whole file into a malloc'd buffer (host helper shared by the readers). */
 sl_status sl_read_file(const char *path, uint8_t **buf, size_t *len, sl_err *err);

@@ -1,8 +1,9 @@
 /* fuzz_image.c — libFuzzer target: arbitrary bytes into the model-image decoder
  * (sl_image_decode, docs/spec.md §8.1). The harness recomputes the CRC and patches it into the
  * bytes first, so mutations reach the field checks behind it. Invariant: an accepted image
- * re-encodes to the same bytes, except that the encoder writes version minor
- * SL_IMAGE_VERSION_MINOR (a reader accepts any minor, docs/decisions.md) and its own CRC. */
+ * re-encodes to the same bytes (the recorded input scale of a minor >= 1 image included), except
+ * that the encoder writes the lowest minor that holds what it records — 1 with an input scale,
+ * else 0 (a reader accepts any minor, docs/decisions.md) — and its own CRC. */
 #include <stdlib.h>
 #include <string.h>
 #include "sl_crc32.h"
@@ -12,9 +13,10 @@ static void put32(uint8_t *p, uint32_t v) {
   for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Minor version SL_IMAGE_VERSION_MINOR and the CRC of §8.1 (bytes 12..15 taken as zero). */
+/* The minor the encoder writes (1 when bytes 44..47 record an input scale, else 0) and the
+ * CRC of §8.1 (bytes 12..15 taken as zero). */
 static void normalise(uint8_t *buf, size_t len) {
-  if (len >= 8) buf[6] = SL_IMAGE_VERSION_MINOR & 0xFF, buf[7] = SL_IMAGE_VERSION_MINOR >> 8;
+  if (len >= 48) buf[6] = (buf[44] | buf[45] | buf[46] | buf[47]) != 0, buf[7] = 0;
   if (len < 16) return;
   memset(buf + 12, 0, 4);
   put32(buf + 12, sl_crc32(0, buf, len));
@@ -23,6 +25,7 @@ static void normalise(uint8_t *buf, size_t len) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static sl_net *n;
   sl_names nm;
+  sl_image_meta meta;
   sl_err err;
   if (!n && !(n = sl_net_new())) abort();
   uint8_t *in = malloc(size ? size : 1);
@@ -32,11 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memset(in + 12, 0, 4);
     put32(in + 12, sl_crc32(0, in, size));
   }
-  if (sl_image_decode(in, size, "fuzz", n, &nm, &err) == SL_OK) {
+  if (sl_image_decode_meta(in, size, "fuzz", n, &nm, &meta, &err) == SL_OK) {
     if (sl_image_size(n) != size) abort();
     uint8_t *out = malloc(size);
     if (!out) abort();
-    sl_image_encode(n, &nm, out);
+    sl_image_encode_meta(n, &nm, &meta, out);
     normalise(in, size);
     if (memcmp(out, in, size)) abort();
     free(out);

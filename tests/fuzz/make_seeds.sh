@@ -19,6 +19,10 @@ cp examples/tiny.sle $s/events/tiny.sle
 # a legal image of version 1.2 (the harness recomputes the CRC)
 cp $s/image/tiny.slm $s/image/tiny_minor2.slm
 printf '\002' | dd of=$s/image/tiny_minor2.slm bs=1 seek=6 conv=notrunc status=none
+# a legal image of version 1.1 recording the input scale 1.584/255 (float 0x3BCB8C0F, spec §8.1)
+cp $s/image/tiny.slm $s/image/tiny_scale.slm
+printf '\001' | dd of=$s/image/tiny_scale.slm bs=1 seek=6 conv=notrunc status=none
+printf '\017\214\313\073' | dd of=$s/image/tiny_scale.slm bs=1 seek=44 conv=notrunc status=none
 # generated cases: the random profile of a few seeds, kept if small
 for seed in 1 2 3; do
   "$sl" gen --seed $seed "$tmp/g.slm" "$tmp/g.sle" >/dev/null 2>&1
