@@ -201,12 +201,13 @@ static int plot_sample(const char *dir, const char *want, const char *png) {
   float *x = NULL, feat[80 * 40];
   size_t nx = 0;
   int rc = 1;
+  sl_fe_info info;
   sl_fe_params p;
   sl_fe_params_default(&p);
   p.mix_stereo = 1;
   sl_fe *fe = sl_fe_open(&p, &err);
   /* the waveform drawn is the one the features are computed from: mono, at the analysis rate */
-  if (!fe || sl_fe_read_audio(fe, path, &x, &nx, NULL, &err) != SL_OK) {
+  if (!fe || sl_fe_read_audio(fe, path, &x, &nx, &info, &err) != SL_OK) {
     sl_cli_error("data", "%s", err.msg);
     goto out;
   }
@@ -214,6 +215,7 @@ static int plot_sample(const char *dir, const char *want, const char *png) {
     sl_cli_error("data", "%s: %s", path, err.msg + (strncmp(err.msg, "front end: ", 11) ? 0 : 11));
     goto out;
   }
+  sl_fe_floor_empty_bands(fe, info.rate, feat); /* as `features` computes them */
   if (!mkdtemp(tdir)) {
     sl_cli_error("data", "cannot make a temporary directory");
     goto out;
