@@ -110,13 +110,14 @@ static const char *data_source(const data_opts *o, int split) {
   if (o->features) return o->features;
   if (o->synth > 0 || (!o->train && !o->test)) return "the synthetic corpus";
   const char *files[3] = {o->train, o->val, o->test};
-  return files[split] ? files[split] : o->test ? o->test : o->train;
+  return split >= 0 && split < 3 && files[split] ? files[split] : o->test ? o->test : o->train;
 }
 
 /* A run needs samples in a split: 1 if there are, else a one-line error naming the data. */
 static int have_samples(const char *cmd, const data_opts *o, int split, const char *what, int32_t n) {
   if (n > 0) return 1;
-  sl_cli_error(cmd, "%s: no %s samples", data_source(o, split), what);
+  sl_cli_error(cmd, "%s: no %s%ssamples", data_source(o, split), split == SL_SPLIT_ALL ? "" : what,
+               split == SL_SPLIT_ALL ? "" : " ");
   return 0;
 }
 
