@@ -12,7 +12,7 @@
 #include "sl_run.h"
 
 typedef struct {
-  const char *train, *val, *test, *features;
+  const char *train, *val, *test, *features, *extra;
   int synth;          /* samples per class of the synthetic corpus (0 = none) */
   uint64_t synth_seed;
   const char *cmd;    /* for the messages */
@@ -42,6 +42,15 @@ static int load_data(const char *cmd, const data_opts *o, const sl_train_cfg *c,
       return 0;
     }
     if (!check_labels(cmd, o->features, d, 0, c->n_out)) { sl_data_free(d); return 0; }
+    if (o->extra) {
+      const int32_t first = d->n;
+      if (sl_data_add_cache(d, o->extra, c->in_scale * 255.0f, SL_SPLIT_TRAIN, &err)) {
+        sl_cli_error(cmd, "%s", err.msg);
+        sl_data_free(d);
+        return 0;
+      }
+      if (!check_labels(cmd, o->extra, d, first, c->n_out)) { sl_data_free(d); return 0; }
+    }
     return 1;
 #else
     sl_cli_error(cmd, "built without the front end: --features is not available");
@@ -91,6 +100,7 @@ static int data_option(int argc, char **argv, int *i, data_opts *o) {
   if (!v) return 0;
   int64_t n;
   if (!strcmp(a, "--features")) o->features = v;
+  else if (!strcmp(a, "--extra-train")) o->extra = v;
   else if (!strcmp(a, "--train-events")) o->train = v;
   else if (!strcmp(a, "--val-events")) o->val = v;
   else if (!strcmp(a, "--test-events")) o->test = v;
@@ -135,6 +145,8 @@ static void train_help(void) {
        "                 round(f / in-scale), its train / validation / test splits\n"
        "       --train-events F.sle --val-events F.sle --test-events F.sle   labelled event files\n"
        "       --synth N [--synth-seed S]   synthetic corpus, N samples per class (the default)\n"
+       "       --extra-train CACHE.slf   with --features: every sample of a further cache joins the\n"
+       "                 training split (e.g. the synthetic corpus beside real recordings)\n"
        "run:   -o DIR   --resume (continue DIR/checkpoint.slc exactly)   --threads N\n"
        "       --init CKPT   start from the best snapshot of another run's checkpoint (weights,\n"
        "                     delays, structure; same network shape), with this run's schedule\n"
@@ -185,6 +197,10 @@ int sl_cmd_train(int argc, char **argv) {
     }
   }
   if (sl_train_cfg_check(&cfg, &err)) { sl_cli_error("train", "%s", err.msg); return 2; }
+  if (dopt.extra && !dopt.features) {
+    sl_cli_error("train", "--extra-train %s needs --features (the data it is added to)", dopt.extra);
+    return 2;
+  }
   if (print_cfg) { sl_train_cfg_print(stdout, &cfg); return 0; }
   sl_dataset d;
   if (!load_data("train", &dopt, &cfg, &d)) return 1;
@@ -313,6 +329,10 @@ int sl_cmd_eval(int argc, char **argv) {
     }
     if (data_option(argc, argv, &i, &dopt)) {
       if (dopt.bad) return 2;
+      if (dopt.extra) {
+        sl_cli_error("eval", "--extra-train is an option of train, not of eval");
+        return 2;
+      }
       continue;
     }
     if (!strcmp(a, "--quant")) quant = 1;

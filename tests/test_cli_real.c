@@ -439,6 +439,50 @@ START_TEST(classify_events_usage_kept) {
 }
 END_TEST
 
+/* ---- train --extra-train --------------------------------------------------------------------- */
+
+/* "key = N" of a run's summary.txt, -1 when absent */
+static int summary_int(const char *run, const char *key) {
+  char path[1200], line[256];
+  snprintf(path, sizeof path, "%.1100s/summary.txt", run);
+  FILE *f = fopen(path, "r");
+  ck_assert_msg(f != NULL, "no %s", path);
+  int v = -1;
+  const size_t kl = strlen(key);
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, key, kl) && !strncmp(line + kl, " = ", 3)) v = atoi(line + kl + 3);
+  fclose(f);
+  return v;
+}
+
+/* every sample of the extra cache (its test split too) joins training; validation and test
+ * stay the primary data's; without --features, and in eval, the option is refused */
+START_TEST(train_extra_train) {
+  char a[1100], b[1100];
+  path_join(a, sizeof a, g_dir, "x-own");
+  path_join(b, sizeof b, g_dir, "x-extra");
+  cli_result r;
+  const char *common[] = {"--hidden", "8", "--classes", "10", "--epochs", "1", "--qat-epochs", "0", "--threads", "1",
+                          "--no-progress", "--quiet", "--no-plot"};
+  RUN(&r, g_dir, "train", "--features", g_cache, common[0], common[1], common[2], common[3], common[4], common[5],
+      common[6], common[7], common[8], common[9], common[10], common[11], common[12], "-o", a);
+  ck_assert_msg(r.status == 0, "%s", r.err);
+  RUN(&r, g_dir, "train", "--features", g_cache, "--extra-train", g_cache, common[0], common[1], common[2],
+      common[3], common[4], common[5], common[6], common[7], common[8], common[9], common[10], common[11],
+      common[12], "-o", b);
+  ck_assert_msg(r.status == 0, "%s", r.err);
+  const int tr = summary_int(a, "train_samples"), va = summary_int(a, "val_samples");
+  ck_assert_int_eq(tr + va, 30); /* the cache's training files, validation carved from them */
+  ck_assert_int_eq(summary_int(b, "train_samples"), tr + 60);
+  ck_assert_int_eq(summary_int(b, "val_samples"), va);
+  ck_assert_int_eq(summary_int(b, "test_samples"), 30);
+  RUN(&r, g_dir, "train", "--synth", "4", "--extra-train", g_cache, "-o", b);
+  refused(&r, 2, "train", "--extra-train", "needs --features");
+  RUN(&r, g_dir, "eval", g_model10, "--features", g_cache, "--extra-train", g_cache);
+  refused(&r, 2, "eval", "--extra-train", "not of eval");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("cli_real");
   TCase *tc = tcase_create("real");
@@ -454,6 +498,7 @@ int main(void) {
   tcase_add_test(tc, classify_bad_audio);
   tcase_add_test(tc, classify_events_usage_kept);
   tcase_add_test(tc, events_at_model_scale);
+  tcase_add_test(tc, train_extra_train);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -54,6 +54,10 @@ sl_status sl_data_add_events(sl_dataset *d, const char *path, int split, sl_err 
  * fmax / 255): train, validation (a part of train in the corpus) and test splits. Only when
  * the front end is built (SL_HAVE_FRONTEND). */
 sl_status sl_data_from_cache(sl_dataset *d, const char *path, float fmax, sl_err *err);
+/* Append every sample of a further feature cache to one split, whatever its own splits say
+ * (e.g. a synthetic corpus as extra training data beside real recordings). Its frames and
+ * bands must match d's; its samples get speaker -1 (not one of the primary data's). */
+sl_status sl_data_add_cache(sl_dataset *d, const char *path, float fmax, int split, sl_err *err);
 
 /* Indices of one split (malloc'd); SL_SPLIT_ALL: every sample. */
 int32_t *sl_data_split(const sl_dataset *d, int split, int32_t *n);

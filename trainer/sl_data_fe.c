@@ -27,3 +27,25 @@ sl_status sl_data_from_cache(sl_dataset *d, const char *path, float fmax, sl_err
   sl_fe_cache_free(&c);
   return st;
 }
+
+sl_status sl_data_add_cache(sl_dataset *d, const char *path, float fmax, int split, sl_err *err) {
+  sl_fe_cache c;
+  memset(&c, 0, sizeof c);
+  sl_status st = sl_fe_cache_load(path, &c, err);
+  if (st) return st;
+  if (c.n_frames != d->steps || c.n_mels != d->channels) {
+    st = sl_err_set(err, SL_ERR_ARG, "%s: %u frames x %u bands, the other data has %d x %d", path,
+                    (unsigned)c.n_frames, (unsigned)c.n_mels, d->steps, d->channels);
+    sl_fe_cache_free(&c);
+    return st;
+  }
+  for (uint32_t i = 0; i < c.n && !st; i++) {
+    uint8_t *x = sl_data_add(d, c.label[i], split, err);
+    if (!x) { st = SL_ERR_NOMEM; break; }
+    d->speaker[d->n - 1] = -1; /* not a speaker of the primary data */
+    const float *f = c.feat + (size_t)i * c.n_frames * c.n_mels;
+    for (size_t k = 0; k < (size_t)c.n_frames * c.n_mels; k++) x[k] = sl_fe_quantise(f[k], fmax);
+  }
+  sl_fe_cache_free(&c);
+  return st;
+}

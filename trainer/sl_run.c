@@ -329,9 +329,10 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
     FILE *f = fopen(summary, "w");
     if (f) {
       fprintf(f, "best_epoch = %d\nval_acc_quant = %.4f\ntest_acc_float = %.4f\ntest_acc_quant = %.4f\n"
-                 "deployed_test_acc = %.4f\nepoch_seconds = %.3f\npeak_rss_kb = %ld\nthreads = %d\ntest_samples = %d\n",
+                 "deployed_test_acc = %.4f\nepoch_seconds = %.3f\npeak_rss_kb = %ld\nthreads = %d\ntest_samples = %d\n"
+                 "train_samples = %d\nval_samples = %d\n",
               res->best_epoch, res->val_acc, res->test_acc_float, res->test_acc, res->deployed_acc, res->epoch_seconds,
-              res->peak_rss_kb, m.n_threads, nte);
+              res->peak_rss_kb, m.n_threads, nte, ntr, nva);
       sl_train_cfg_print(f, c);
       fclose(f);
     }
