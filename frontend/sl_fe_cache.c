@@ -8,15 +8,8 @@
 #include "sl_crc32.h"
 #include "sl_fe_cache.h"
 #include "sl_fe_hd.h"
+#include "sl_le.h"
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
-static void put64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i)); }
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const uint8_t *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint64_t get64(const uint8_t *p) { return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32; }
 
 static uint64_t body_size(uint64_t n, uint64_t frames, uint64_t mels) {
   return n * (frames * mels * 4 + 2 + 2 + 1 + SL_FE_CACHE_NAME);
@@ -73,12 +66,12 @@ sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err) 
     for (; k < sizeof buf / 4 && i < nf; k++, i++) {
       uint32_t u;
       memcpy(&u, &c->feat[i], 4);
-      put32(buf + 4 * k, u);
+      sl_put32(buf + 4 * k, u);
     }
     ok = wr(a.f, buf, 4 * k, &crc);
   }
-  for (uint32_t i = 0; ok && i < c->n; i++) put16(buf, c->label[i]), ok = wr(a.f, buf, 2, &crc);
-  for (uint32_t i = 0; ok && i < c->n; i++) put16(buf, c->speaker[i]), ok = wr(a.f, buf, 2, &crc);
+  for (uint32_t i = 0; ok && i < c->n; i++) sl_put16(buf, c->label[i]), ok = wr(a.f, buf, 2, &crc);
+  for (uint32_t i = 0; ok && i < c->n; i++) sl_put16(buf, c->speaker[i]), ok = wr(a.f, buf, 2, &crc);
   if (ok && c->n) ok = wr(a.f, c->split, c->n, &crc);
   for (uint32_t i = 0; ok && i < c->n; i++) {
     memset(buf, 0, SL_FE_CACHE_NAME);
@@ -86,16 +79,16 @@ sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err) 
     ok = wr(a.f, buf, SL_FE_CACHE_NAME, &crc);
   }
   memcpy(h, SL_FE_CACHE_MAGIC, 4);
-  put16(h + 4, SL_FE_CACHE_VERSION);
-  put16(h + 6, 0);
-  put32(h + 8, c->n);
-  put16(h + 12, c->n_frames);
-  put16(h + 14, c->n_mels);
-  put64(h + 16, c->params_hash);
-  put64(h + 24, c->corpus_key);
-  put32(h + 32, crc);
-  put32(h + 36, SL_FE_CACHE_NAME);
-  put64(h + 40, SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels));
+  sl_put16(h + 4, SL_FE_CACHE_VERSION);
+  sl_put16(h + 6, 0);
+  sl_put32(h + 8, c->n);
+  sl_put16(h + 12, c->n_frames);
+  sl_put16(h + 14, c->n_mels);
+  sl_put64(h + 16, c->params_hash);
+  sl_put64(h + 24, c->corpus_key);
+  sl_put32(h + 32, crc);
+  sl_put32(h + 36, SL_FE_CACHE_NAME);
+  sl_put64(h + 40, SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels));
   if (ok) ok = fseek(a.f, 0, SEEK_SET) == 0 && fwrite(h, 1, sizeof h, a.f) == sizeof h;
   if (!ok) {
     sl_afile_abort(&a);
@@ -112,19 +105,19 @@ static sl_status check_header(const uint8_t *h, uint64_t real, const char *path,
     return sl_err_set(err, SL_ERR_TRUNCATED, "%s: shorter than a feature-cache header", path);
   if (memcmp(h, SL_FE_CACHE_MAGIC, 4))
     return sl_err_set(err, SL_ERR_MAGIC, "%s: not a spikeline feature cache (bad magic)", path);
-  if (get16(h + 4) != SL_FE_CACHE_VERSION)
+  if (sl_get16(h + 4) != SL_FE_CACHE_VERSION)
     return sl_err_set(err, SL_ERR_VERSION,
                       "%s: feature cache version %u, this build reads %d; re-run `spikeline features`",
-                      path, get16(h + 4), SL_FE_CACHE_VERSION);
+                      path, sl_get16(h + 4), SL_FE_CACHE_VERSION);
   memset(c, 0, sizeof *c);
-  c->n = get32(h + 8);
-  c->n_frames = get16(h + 12);
-  c->n_mels = get16(h + 14);
-  c->params_hash = get64(h + 16);
-  c->corpus_key = get64(h + 24);
-  *crc = get32(h + 32);
-  *fsize = get64(h + 40);
-  if (get32(h + 36) != SL_FE_CACHE_NAME || c->n_frames == 0 || c->n_mels == 0)
+  c->n = sl_get32(h + 8);
+  c->n_frames = sl_get16(h + 12);
+  c->n_mels = sl_get16(h + 14);
+  c->params_hash = sl_get64(h + 16);
+  c->corpus_key = sl_get64(h + 24);
+  *crc = sl_get32(h + 32);
+  *fsize = sl_get64(h + 40);
+  if (sl_get32(h + 36) != SL_FE_CACHE_NAME || c->n_frames == 0 || c->n_mels == 0)
     return sl_err_set(err, SL_ERR_HEADER, "%s: bad header fields", path);
   /* n x per-utterance bytes must not wrap around 64 bits (it would match a small file) */
   if (c->n > (UINT64_MAX - SL_FE_CACHE_HEADER) / body_size(1, c->n_frames, c->n_mels) ||
@@ -188,11 +181,11 @@ static sl_status decode_body(const uint8_t *b, size_t body, uint32_t want_crc, c
   size_t nf = (size_t)c->n * c->n_frames * c->n_mels;
   const uint8_t *p = b;
   for (size_t i = 0; i < nf; i++, p += 4) {
-    uint32_t u = get32(p);
+    uint32_t u = sl_get32(p);
     memcpy(&c->feat[i], &u, 4);
   }
-  for (uint32_t i = 0; i < c->n; i++, p += 2) c->label[i] = get16(p);
-  for (uint32_t i = 0; i < c->n; i++, p += 2) c->speaker[i] = get16(p);
+  for (uint32_t i = 0; i < c->n; i++, p += 2) c->label[i] = sl_get16(p);
+  for (uint32_t i = 0; i < c->n; i++, p += 2) c->speaker[i] = sl_get16(p);
   memcpy(c->split, p, c->n);
   p += c->n;
   for (uint32_t i = 0; i < c->n && s == SL_OK; i++, p += SL_FE_CACHE_NAME) {
