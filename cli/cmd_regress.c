@@ -40,6 +40,7 @@ typedef struct {
   const char *cosim, *workdir, *junit, *examples, *plusarg;
   int jobs, keep, state, expect_mismatch;
   unsigned timeout;
+  int zero_init; /* --zero-init: no random power-up values */
 } ropts;
 
 static double now(void) {
@@ -64,6 +65,9 @@ static void help(void) {
        "                     still compare state)\n"
        "  --plusarg +ARG     pass +ARG to the RTL of every case (e.g. +sl_bug=N for a build\n"
        "                     with BugMode 99, docs/rtl.md)\n"
+       "  --zero-init        power every register up at 0 (default: random power-up values,\n"
+       "                     different in every case and repeatable: +verilator+rand+reset+2\n"
+       "                     +verilator+seed+K; a register the reset misses then shows)\n"
        "  --cosim PATH       the Verilated harness (default: the one built with this CLI)\n"
        "  --workdir DIR      case directories (default regress-work)\n"
        "  --junit FILE       write JUnit XML\n"
@@ -126,8 +130,8 @@ static void run_child(const rcase *c, const ropts *o, const char *dir) {
   for (uint32_t i = 0; i < es.n_samples; i++) sl_run_sample(core, &es, i, f, NULL, NULL);
   if (fclose(f)) _exit(4);
   /* Vary the harness per case: both load paths, stream back-pressure, load verification. */
-  const char *argv[20];
-  char jit[32];
+  const char *argv[24];
+  char jit[32], pseed[48];
   int k = 0;
   argv[k++] = o->cosim;
   argv[k++] = p_net;
@@ -152,6 +156,16 @@ static void run_child(const rcase *c, const ropts *o, const char *dir) {
     argv[k++] = "3";
   }
   if (o->plusarg) argv[k++] = o->plusarg;
+  if (!o->zero_init) {
+    /* Random power-up values (the harness is Verilated with --x-initial unique): a register
+     * that reset leaves alone starts with garbage, as in silicon. The seed follows the case,
+     * so a failure repeats; golden cases get seeds no random case uses. */
+    argv[k++] = "+verilator+rand+reset+2";
+    const unsigned long long ps = c->golden ? 2000000000ull + 10ull * (unsigned)c->golden + c->seed
+                                            : 1 + c->seed % 1999999999ull;
+    snprintf(pseed, sizeof pseed, "+verilator+seed+%llu", ps);
+    argv[k++] = pseed;
+  }
   argv[k] = NULL;
   fflush(stdout);
   execv(o->cosim, (char *const *)argv);
@@ -216,8 +230,9 @@ int sl_cmd_regress(int argc, char **argv) {
       {"examples", required_argument, 0, 'e'}, {"timeout", required_argument, 0, 't'}, {"no-golden", no_argument, 0, 'G'},
       {"state", no_argument, 0, 'S'}, {"keep", no_argument, 0, 'k'}, {"expect-mismatch", no_argument, 0, 'M'},
       {"no-state", no_argument, 0, 'N'}, {"plusarg", required_argument, 0, 'p'},
+      {"zero-init", no_argument, 0, 'Z'},
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  ropts o = {SL_COSIM_PATH, "regress-work", NULL, SL_EXAMPLES_DIR, NULL, 0, 0, 0, 0, 600};
+  ropts o = {SL_COSIM_PATH, "regress-work", NULL, SL_EXAMPLES_DIR, NULL, 0, 0, 0, 0, 600, 0};
   unsigned long long nseeds = 100, start = 1;
   int golden = 1, opt;
   optind = 1;
@@ -254,6 +269,7 @@ int sl_cmd_regress(int argc, char **argv) {
         }
         o.plusarg = optarg;
         break;
+      case 'Z': o.zero_init = 1; break;
       case 'k': o.keep = 1; break;
       case 'M': o.expect_mismatch = 1; break;
       case 'h': help(); return 0;

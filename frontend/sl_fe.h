@@ -65,6 +65,11 @@ typedef struct {
 sl_status sl_fe_read_audio(sl_fe *fe, const char *path, float **out, size_t *n,
                            sl_fe_info *info, sl_err *err);
 
+/* sl_fe_read_audio on `size` bytes in memory (the contents of an audio file), with the same
+ * checks and messages; `name` stands for the file in them. */
+sl_status sl_fe_read_audio_mem(sl_fe *fe, const void *data, size_t size, const char *name, float **out,
+                               size_t *n, sl_fe_info *info, sl_err *err);
+
 /* What an audio file holds, without decoding it unless the header gives no length (then
  * the frames are counted, up to the 10-minute limit). Errors name the file: unreadable,
  * a sample rate or channel count out of range, no samples. */
@@ -95,6 +100,9 @@ void sl_fe_floor_empty_bands(const sl_fe *fe, int32_t rate_in, float *feat);
 /* read_audio + features + floor_empty_bands. info may be NULL. */
 sl_status sl_fe_file_features(sl_fe *fe, const char *path, float *out, sl_fe_info *info,
                               sl_err *err);
+/* read_audio_mem + features: the same for an audio file's bytes in memory, named `name`. */
+sl_status sl_fe_mem_features(sl_fe *fe, const void *data, size_t size, const char *name, float *out,
+                             sl_fe_info *info, sl_err *err);
 
 /* The mel filterbank the handle uses: weights[n_mels][n_fft/2 + 1] (read-only). */
 const float *sl_fe_filterbank(const sl_fe *fe);

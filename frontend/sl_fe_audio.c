@@ -1,6 +1,6 @@
-/* sl_fe_audio.c — reading audio files for the front end with libsndfile: checks (empty,
- * unreadable, truncated, channels, rate, length, non-finite samples), down-mix policy,
- * resampling. */
+/* sl_fe_audio.c — reading audio for the front end with libsndfile, from a file or from bytes
+ * in memory (sf_open_virtual), both through the same checks (empty, unreadable, truncated,
+ * channels, rate, length, non-finite samples), down-mix policy, resampling. */
 #include <math.h>
 #include <sndfile.h>
 #include <stdlib.h>
@@ -12,16 +12,47 @@
 #define SL_FE_MAX_RATE 768000     /* Hz; above any real recording, keeps buffers bounded */
 #define SL_FE_MAX_AMPLITUDE 1000.0f /* 60 dB over full scale: a float file gone wrong */
 
-sl_status sl_fe_read_audio(sl_fe *fe, const char *path, float **out, size_t *n,
-                           sl_fe_info *info, sl_err *err) {
+/* Bytes in memory as a libsndfile stream (read-only). */
+typedef struct {
+  const unsigned char *data;
+  sf_count_t size, pos;
+} sl_mem_io;
+
+static sf_count_t mem_len(void *u) { return ((sl_mem_io *)u)->size; }
+static sf_count_t mem_tell(void *u) { return ((sl_mem_io *)u)->pos; }
+static sf_count_t mem_seek(sf_count_t off, int whence, void *u) {
+  sl_mem_io *m = u;
+  sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->size;
+  if (off < -base || off > m->size - base) return -1; /* before the start or past the end */
+  m->pos = base + off;
+  return m->pos;
+}
+static sf_count_t mem_read(void *ptr, sf_count_t count, void *u) {
+  sl_mem_io *m = u;
+  if (count <= 0) return 0;
+  if (count > m->size - m->pos) count = m->size - m->pos;
+  memcpy(ptr, m->data + m->pos, (size_t)count);
+  m->pos += count;
+  return count;
+}
+static sf_count_t mem_write(const void *ptr, sf_count_t count, void *u) {
+  (void)ptr, (void)count, (void)u;
+  return 0;
+}
+
+/* The reader behind sl_fe_read_audio and sl_fe_read_audio_mem: the file `path`, or (mem not
+ * NULL) the bytes in mem, which `path` names in messages. Every check is made here, once. */
+static sl_status read_audio(sl_fe *fe, const char *path, sl_mem_io *mem, float **out, size_t *n,
+                            sl_fe_info *info, sl_err *err) {
   *out = NULL;
   *n = 0;
-  struct stat st;
-  if (stat(path, &st) != 0) return sl_err_set(err, SL_ERR_IO, "%s: cannot open (no such file)", path);
-  if (st.st_size == 0) return sl_err_set(err, SL_ERR_TRUNCATED, "%s: empty file (0 bytes)", path);
+  struct stat st = {0};
+  if (!mem && stat(path, &st) != 0) return sl_err_set(err, SL_ERR_IO, "%s: cannot open (no such file)", path);
+  if ((mem ? mem->size : st.st_size) == 0) return sl_err_set(err, SL_ERR_TRUNCATED, "%s: empty file (0 bytes)", path);
 
   SF_INFO si = {0};
-  SNDFILE *sf = sf_open(path, SFM_READ, &si);
+  SF_VIRTUAL_IO vio = {mem_len, mem_seek, mem_read, mem_write, mem_tell};
+  SNDFILE *sf = mem ? sf_open_virtual(&vio, SFM_READ, &si, mem) : sf_open(path, SFM_READ, &si);
   if (!sf)
     return sl_err_set(err, SL_ERR_IO, "%s: not a readable audio file (%s)", path, sf_strerror(NULL));
   sl_status s = SL_OK;
@@ -131,6 +162,17 @@ done:
   free(buf);
   sf_close(sf);
   return s;
+}
+
+sl_status sl_fe_read_audio(sl_fe *fe, const char *path, float **out, size_t *n,
+                           sl_fe_info *info, sl_err *err) {
+  return read_audio(fe, path, NULL, out, n, info, err);
+}
+
+sl_status sl_fe_read_audio_mem(sl_fe *fe, const void *data, size_t size, const char *name, float **out,
+                               size_t *n, sl_fe_info *info, sl_err *err) {
+  sl_mem_io mem = {data, (sf_count_t)size, 0};
+  return read_audio(fe, name, &mem, out, n, info, err);
 }
 
 sl_status sl_fe_audio_probe(const char *path, sl_fe_info *info, sl_err *err) {

@@ -1,4 +1,5 @@
-/* sl_fe_cache.c — writing and reading the feature cache (.slf). */
+/* sl_fe_cache.c — writing and reading the feature cache (.slf), from a file or from bytes in
+ * memory (the same checks). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,15 +8,8 @@
 #include "sl_crc32.h"
 #include "sl_fe_cache.h"
 #include "sl_fe_hd.h"
+#include "sl_le.h"
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
-static void put64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i)); }
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const uint8_t *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint64_t get64(const uint8_t *p) { return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32; }
 
 static uint64_t body_size(uint64_t n, uint64_t frames, uint64_t mels) {
   return n * (frames * mels * 4 + 2 + 2 + 1 + SL_FE_CACHE_NAME);
@@ -72,12 +66,12 @@ sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err) 
     for (; k < sizeof buf / 4 && i < nf; k++, i++) {
       uint32_t u;
       memcpy(&u, &c->feat[i], 4);
-      put32(buf + 4 * k, u);
+      sl_put32(buf + 4 * k, u);
     }
     ok = wr(a.f, buf, 4 * k, &crc);
   }
-  for (uint32_t i = 0; ok && i < c->n; i++) put16(buf, c->label[i]), ok = wr(a.f, buf, 2, &crc);
-  for (uint32_t i = 0; ok && i < c->n; i++) put16(buf, c->speaker[i]), ok = wr(a.f, buf, 2, &crc);
+  for (uint32_t i = 0; ok && i < c->n; i++) sl_put16(buf, c->label[i]), ok = wr(a.f, buf, 2, &crc);
+  for (uint32_t i = 0; ok && i < c->n; i++) sl_put16(buf, c->speaker[i]), ok = wr(a.f, buf, 2, &crc);
   if (ok && c->n) ok = wr(a.f, c->split, c->n, &crc);
   for (uint32_t i = 0; ok && i < c->n; i++) {
     memset(buf, 0, SL_FE_CACHE_NAME);
@@ -85,16 +79,16 @@ sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err) 
     ok = wr(a.f, buf, SL_FE_CACHE_NAME, &crc);
   }
   memcpy(h, SL_FE_CACHE_MAGIC, 4);
-  put16(h + 4, SL_FE_CACHE_VERSION);
-  put16(h + 6, 0);
-  put32(h + 8, c->n);
-  put16(h + 12, c->n_frames);
-  put16(h + 14, c->n_mels);
-  put64(h + 16, c->params_hash);
-  put64(h + 24, c->corpus_key);
-  put32(h + 32, crc);
-  put32(h + 36, SL_FE_CACHE_NAME);
-  put64(h + 40, SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels));
+  sl_put16(h + 4, SL_FE_CACHE_VERSION);
+  sl_put16(h + 6, 0);
+  sl_put32(h + 8, c->n);
+  sl_put16(h + 12, c->n_frames);
+  sl_put16(h + 14, c->n_mels);
+  sl_put64(h + 16, c->params_hash);
+  sl_put64(h + 24, c->corpus_key);
+  sl_put32(h + 32, crc);
+  sl_put32(h + 36, SL_FE_CACHE_NAME);
+  sl_put64(h + 40, SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels));
   if (ok) ok = fseek(a.f, 0, SEEK_SET) == 0 && fwrite(h, 1, sizeof h, a.f) == sizeof h;
   if (!ok) {
     sl_afile_abort(&a);
@@ -103,26 +97,27 @@ sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err) 
   return sl_afile_commit(&a, err);
 }
 
-static sl_status read_header(FILE *f, const char *path, sl_fe_cache *c, uint32_t *crc,
-                             uint64_t *fsize, sl_err *err) {
-  uint8_t h[SL_FE_CACHE_HEADER];
-  if (fread(h, 1, sizeof h, f) != sizeof h)
+/* The 64-byte header: magic, version, fields, the size it claims against `real` (the
+ * bytes there are). Fills c's header fields, the stored body CRC and the claimed size. */
+static sl_status check_header(const uint8_t *h, uint64_t real, const char *path, sl_fe_cache *c, uint32_t *crc,
+                              uint64_t *fsize, sl_err *err) {
+  if (real < SL_FE_CACHE_HEADER)
     return sl_err_set(err, SL_ERR_TRUNCATED, "%s: shorter than a feature-cache header", path);
   if (memcmp(h, SL_FE_CACHE_MAGIC, 4))
     return sl_err_set(err, SL_ERR_MAGIC, "%s: not a spikeline feature cache (bad magic)", path);
-  if (get16(h + 4) != SL_FE_CACHE_VERSION)
+  if (sl_get16(h + 4) != SL_FE_CACHE_VERSION)
     return sl_err_set(err, SL_ERR_VERSION,
                       "%s: feature cache version %u, this build reads %d; re-run `spikeline features`",
-                      path, get16(h + 4), SL_FE_CACHE_VERSION);
+                      path, sl_get16(h + 4), SL_FE_CACHE_VERSION);
   memset(c, 0, sizeof *c);
-  c->n = get32(h + 8);
-  c->n_frames = get16(h + 12);
-  c->n_mels = get16(h + 14);
-  c->params_hash = get64(h + 16);
-  c->corpus_key = get64(h + 24);
-  *crc = get32(h + 32);
-  *fsize = get64(h + 40);
-  if (get32(h + 36) != SL_FE_CACHE_NAME || c->n_frames == 0 || c->n_mels == 0)
+  c->n = sl_get32(h + 8);
+  c->n_frames = sl_get16(h + 12);
+  c->n_mels = sl_get16(h + 14);
+  c->params_hash = sl_get64(h + 16);
+  c->corpus_key = sl_get64(h + 24);
+  *crc = sl_get32(h + 32);
+  *fsize = sl_get64(h + 40);
+  if (sl_get32(h + 36) != SL_FE_CACHE_NAME || c->n_frames == 0 || c->n_mels == 0)
     return sl_err_set(err, SL_ERR_HEADER, "%s: bad header fields", path);
   /* n x per-utterance bytes must not wrap around 64 bits (it would match a small file) */
   if (c->n > (UINT64_MAX - SL_FE_CACHE_HEADER) / body_size(1, c->n_frames, c->n_mels) ||
@@ -133,18 +128,14 @@ static sl_status read_header(FILE *f, const char *path, sl_fe_cache *c, uint32_t
     if (h[i]) return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header bytes not zero", path);
   if (*fsize != SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels))
     return sl_err_set(err, SL_ERR_SIZE, "%s: header size field disagrees with its counts", path);
+  /* the real size must be the header's */
+  if (real != *fsize)
+    return sl_err_set(err, *fsize > real ? SL_ERR_TRUNCATED : SL_ERR_SIZE,
+                      "%s: %llu bytes, header says %llu; re-run `spikeline features`", path,
+                      (unsigned long long)real, (unsigned long long)*fsize);
   return SL_OK;
 }
 
-/* The file's real size must be the header's, and the body's CRC the stored one. */
-static sl_status check_size(FILE *f, const char *path, uint64_t fsize, sl_err *err) {
-  long real = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-  if (real < 0 || (uint64_t)real != fsize)
-    return sl_err_set(err, real >= 0 && fsize > (uint64_t)real ? SL_ERR_TRUNCATED : SL_ERR_SIZE,
-                      "%s: %ld bytes, header says %llu; re-run `spikeline features`", path, real,
-                      (unsigned long long)fsize);
-  return fseek(f, SL_FE_CACHE_HEADER, SEEK_SET) == 0 ? SL_OK : sl_err_set(err, SL_ERR_IO, "%s: cannot seek", path);
-}
 static sl_status crc_error(const char *path, sl_err *err) {
   return sl_err_set(err, SL_ERR_CRC, "%s: CRC mismatch (file damaged); re-run `spikeline features`", path);
 }
@@ -178,62 +169,80 @@ static sl_status check_values(const char *path, const sl_fe_cache *c, sl_err *er
   return SL_OK;
 }
 
+/* The body (after a header check_header accepted, hdr): its CRC, then the arrays and every
+ * value. Shared by the file and the in-memory reader. */
+static sl_status decode_body(const uint8_t *b, size_t body, uint32_t want_crc, const sl_fe_cache *hdr,
+                             const char *path, sl_fe_cache *c, sl_err *err) {
+  if (sl_crc32(0, b, body) != want_crc) return crc_error(path, err);
+  sl_status s = sl_fe_cache_alloc(c, hdr->n, hdr->n_frames, hdr->n_mels, err);
+  if (s != SL_OK) return s;
+  c->params_hash = hdr->params_hash;
+  c->corpus_key = hdr->corpus_key;
+  size_t nf = (size_t)c->n * c->n_frames * c->n_mels;
+  const uint8_t *p = b;
+  for (size_t i = 0; i < nf; i++, p += 4) {
+    uint32_t u = sl_get32(p);
+    memcpy(&c->feat[i], &u, 4);
+  }
+  for (uint32_t i = 0; i < c->n; i++, p += 2) c->label[i] = sl_get16(p);
+  for (uint32_t i = 0; i < c->n; i++, p += 2) c->speaker[i] = sl_get16(p);
+  memcpy(c->split, p, c->n);
+  p += c->n;
+  for (uint32_t i = 0; i < c->n && s == SL_OK; i++, p += SL_FE_CACHE_NAME) {
+    /* NUL-padded: a NUL within the field and nothing but NULs after it (else a save
+     * would not give back the same file) */
+    const uint8_t *nul = memchr(p, 0, SL_FE_CACHE_NAME);
+    for (const uint8_t *q = nul; q && q < p + SL_FE_CACHE_NAME && s == SL_OK; q++)
+      if (*q) s = sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u: the name is not NUL-padded", path, i);
+    if (!nul) s = sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u: the name has no terminating NUL", path, i);
+    memcpy(c->name[i], p, SL_FE_CACHE_NAME);
+    c->name[i][SL_FE_CACHE_NAME - 1] = '\0';
+  }
+  if (s == SL_OK) s = check_values(path, c, err);
+  if (s != SL_OK) sl_fe_cache_free(c);
+  return s;
+}
+
 sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err) {
   memset(c, 0, sizeof *c);
   FILE *f = fopen(path, "rb");
   if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
-  uint32_t want_crc = 0, crc = 0; /* set by read_header; initialised for -O3's flow analysis */
+  uint32_t want_crc = 0; /* set by check_header; initialised for -O3's flow analysis */
   uint64_t fsize = 0;
   sl_fe_cache hdr;
-  sl_status s = read_header(f, path, &hdr, &want_crc, &fsize, err);
+  uint8_t h[SL_FE_CACHE_HEADER];
+  uint8_t *b = NULL;
+  /* the header and the file's real size first: nothing is read past a header that lies */
+  size_t got = fread(h, 1, sizeof h, f);
+  long real = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  sl_status s = real < 0 || fseek(f, SL_FE_CACHE_HEADER, SEEK_SET) != 0
+                    ? sl_err_set(err, SL_ERR_IO, "%s: cannot seek", path)
+                    : check_header(h, got < sizeof h ? got : (uint64_t)real, path, &hdr, &want_crc, &fsize, err);
   if (s != SL_OK) goto out;
-  if ((s = check_size(f, path, fsize, err)) != SL_OK) goto out;
   size_t body = (size_t)(fsize - SL_FE_CACHE_HEADER);
-  uint8_t *b = malloc(body ? body : 1);
+  b = malloc(body ? body : 1);
   if (!b) {
     s = sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);
     goto out;
   }
   if (fread(b, 1, body, f) != body) {
-    free(b);
     s = sl_err_set(err, SL_ERR_IO, "%s: read error", path);
     goto out;
   }
-  crc = sl_crc32(0, b, body);
-  if (crc != want_crc) {
-    free(b);
-    s = crc_error(path, err);
-    goto out;
-  }
-  s = sl_fe_cache_alloc(c, hdr.n, hdr.n_frames, hdr.n_mels, err);
-  if (s == SL_OK) {
-    c->params_hash = hdr.params_hash;
-    c->corpus_key = hdr.corpus_key;
-    size_t nf = (size_t)c->n * c->n_frames * c->n_mels;
-    const uint8_t *p = b;
-    for (size_t i = 0; i < nf; i++, p += 4) {
-      uint32_t u = get32(p);
-      memcpy(&c->feat[i], &u, 4);
-    }
-    for (uint32_t i = 0; i < c->n; i++, p += 2) c->label[i] = get16(p);
-    for (uint32_t i = 0; i < c->n; i++, p += 2) c->speaker[i] = get16(p);
-    memcpy(c->split, p, c->n);
-    p += c->n;
-    for (uint32_t i = 0; i < c->n && s == SL_OK; i++, p += SL_FE_CACHE_NAME) {
-      /* NUL-padded: a NUL within the field and nothing but NULs after it (else a save
-       * would not give back the same file) */
-      const uint8_t *nul = memchr(p, 0, SL_FE_CACHE_NAME);
-      for (const uint8_t *q = nul; q && q < p + SL_FE_CACHE_NAME && s == SL_OK; q++)
-        if (*q) s = sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u: the name is not NUL-padded", path, i);
-      if (!nul) s = sl_err_set(err, SL_ERR_RANGE, "%s: utterance %u: the name has no terminating NUL", path, i);
-      memcpy(c->name[i], p, SL_FE_CACHE_NAME);
-      c->name[i][SL_FE_CACHE_NAME - 1] = '\0';
-    }
-    if (s == SL_OK) s = check_values(path, c, err);
-    if (s != SL_OK) sl_fe_cache_free(c);
-  }
-  free(b);
+  s = decode_body(b, body, want_crc, &hdr, path, c, err);
 out:
+  free(b);
   fclose(f);
   return s;
+}
+
+sl_status sl_fe_cache_decode(const void *data, size_t size, const char *name, sl_fe_cache *c, sl_err *err) {
+  memset(c, 0, sizeof *c);
+  uint32_t want_crc = 0;
+  uint64_t fsize = 0;
+  sl_fe_cache hdr;
+  sl_status s = check_header(data, size, name, &hdr, &want_crc, &fsize, err);
+  if (s != SL_OK) return s;
+  return decode_body((const uint8_t *)data + SL_FE_CACHE_HEADER, (size_t)(fsize - SL_FE_CACHE_HEADER), want_crc,
+                     &hdr, name, c, err);
 }

@@ -37,6 +37,9 @@ sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err);
 /* Read and check everything (magic, version, sizes, CRC; labels 0..19, split flags train,
  * test or train + validation, finite features, printable names). */
 sl_status sl_fe_cache_load(const char *path, sl_fe_cache *c, sl_err *err);
+/* sl_fe_cache_load on a cache file's bytes in memory: the same checks and messages, `name`
+ * standing for the file. */
+sl_status sl_fe_cache_decode(const void *data, size_t size, const char *name, sl_fe_cache *c, sl_err *err);
 /* Check the whole file as load does (magic, version, sizes, CRC, values) and keep only the
  * header fields (arrays NULL); for "is the cache up to date?". */
 sl_status sl_fe_cache_peek(const char *path, sl_fe_cache *c, sl_err *err);

@@ -168,13 +168,9 @@ sl_status sl_fe_features(sl_fe *fe, const float *x, size_t n, float *out,
   return SL_OK;
 }
 
-sl_status sl_fe_file_features(sl_fe *fe, const char *path, float *out, sl_fe_info *info,
-                              sl_err *err) {
-  float *x = NULL;
-  size_t n = 0;
-  sl_fe_info local;
-  sl_fe_info *inf = info ? info : &local;
-  sl_status s = sl_fe_read_audio(fe, path, &x, &n, inf, err);
+/* Features of audio read from `path` (s: the reader's status, x: its samples, freed here). */
+static sl_status features_of_read(sl_fe *fe, const char *path, sl_status s, float *x, size_t n, float *out,
+                                  sl_fe_info *inf, sl_err *err) {
   if (s != SL_OK) return s;
   s = sl_fe_features(fe, x, n, out, &inf->frames_used, err);
   free(x);
@@ -185,4 +181,24 @@ sl_status sl_fe_file_features(sl_fe *fe, const char *path, float *out, sl_fe_inf
     return sl_err_set(err, s, "%s: %s", path, e2.msg + (strncmp(e2.msg, "front end: ", 11) ? 0 : 11));
   }
   return SL_OK;
+}
+
+sl_status sl_fe_file_features(sl_fe *fe, const char *path, float *out, sl_fe_info *info,
+                              sl_err *err) {
+  float *x = NULL;
+  size_t n = 0;
+  sl_fe_info local;
+  sl_fe_info *inf = info ? info : &local;
+  sl_status s = sl_fe_read_audio(fe, path, &x, &n, inf, err);
+  return features_of_read(fe, path, s, x, n, out, inf, err);
+}
+
+sl_status sl_fe_mem_features(sl_fe *fe, const void *data, size_t size, const char *name, float *out,
+                             sl_fe_info *info, sl_err *err) {
+  float *x = NULL;
+  size_t n = 0;
+  sl_fe_info local;
+  sl_fe_info *inf = info ? info : &local;
+  sl_status s = sl_fe_read_audio_mem(fe, data, size, name, &x, &n, inf, err);
+  return features_of_read(fe, name, s, x, n, out, inf, err);
 }

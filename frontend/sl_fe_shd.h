@@ -43,6 +43,12 @@ void sl_fe_shd_limits_default(const char *path, sl_fe_shd_limits *l);
 sl_status sl_fe_shd_read(const char *path, sl_fe_shd *s, sl_err *err);
 sl_status sl_fe_shd_read_limited(const char *path, sl_fe_shd *s, const sl_fe_shd_limits *lim,
                                  sl_err *err);
+/* The parent's half of sl_fe_shd_read_limited on a reply held in memory: `reply` as the
+ * bytes the child sent over the pipe (a head with the child's status and the sizes, then the
+ * arrays), `wait_status` as waitpid's status of the child (0: it exited with status 0). The
+ * same decoding, bounds, verdicts and checks as a real read; for tests and fuzzing. */
+sl_status sl_fe_shd_decode_reply(const char *path, const void *reply, size_t len, int wait_status,
+                                 const sl_fe_shd_limits *lim, sl_fe_shd *s, sl_err *err);
 /* Check what a reader returned: offsets from 0 and non-decreasing, labels < 20, units
  * < 700, spike times finite, >= 0 and non-decreasing within each sample. */
 sl_status sl_fe_shd_check(const char *path, const sl_fe_shd *s, sl_err *err);

@@ -3,7 +3,9 @@
  * and an address-space limit; the parent waits with a wall-clock deadline (and kills the
  * child when it passes), receives the arrays over a pipe and checks every one of them
  * (sl_fe_shd_check) before the caller sees them. A crash, hang or runaway allocation inside
- * libhdf5 becomes a one-line error naming the file. */
+ * libhdf5 becomes a one-line error naming the file. The parent's decoding of the reply also
+ * runs on bytes in memory (sl_fe_shd_decode_reply), so that it can be tested and fuzzed
+ * without a child. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -164,6 +166,95 @@ static int reap(pid_t pid, double deadline, int *status) {
   }
 }
 
+/* Where the parent reads the child's reply from: the pipe, until the deadline, or (mem not
+ * NULL: sl_fe_shd_decode_reply, for tests and fuzzing) bytes in memory. */
+typedef struct {
+  int fd;
+  double deadline;
+  const unsigned char *mem;
+  size_t len, pos;
+} wire_src;
+
+static int wire_get(wire_src *w, void *p, size_t len) {
+  if (!w->mem) return read_all(w->fd, p, len, w->deadline);
+  if (len > w->len - w->pos) {
+    w->pos = w->len;
+    return ENDED;
+  }
+  if (len) memcpy(p, w->mem + w->pos, len);
+  w->pos += len;
+  return GOT;
+}
+
+/* The parent's first half: the reply's head, its sizes bounded before anything is
+ * allocated, then the arrays. *r gets GOT, ENDED or LATE; the return value is set (with err)
+ * only when the parent refuses the sizes itself. */
+static sl_status receive(wire_src *w, const char *path, const sl_fe_shd_limits *lim, wire_head *h, int *r,
+                         sl_fe_shd *s, sl_err *err) {
+  const double mib = (double)lim->mem_bytes / (1024.0 * 1024.0);
+  sl_status st = SL_OK;
+  *r = wire_get(w, h, sizeof *h);
+  if (*r == GOT && (memcmp(h->magic, wire_magic, sizeof h->magic) || h->code < 0 || h->code >= SL_ERR_COUNT_))
+    *r = ENDED;
+  if (*r == GOT && h->code == SL_OK) {
+    /* the sizes come from the file: bound them before allocating */
+    double bytes = 8.0 * ((double)h->n + 1) + 6.0 * (double)h->total + 4.0 * (double)h->n;
+    if (h->n > 0x7fffffffu || (lim->mem_bytes && bytes > (double)lim->mem_bytes))
+      st = sl_err_set(err, SL_ERR_NOMEM, "%s: memory limit (%.3g MiB) reached: %u samples, %llu spikes",
+                      path, mib, h->n, (unsigned long long)h->total);
+    else if (sl_fe_shd_alloc(s, h->n, h->total, NULL) != SL_OK)
+      st = sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory for %u samples, %llu spikes", path, h->n,
+                      (unsigned long long)h->total);
+    else {
+      if ((*r = wire_get(w, s->off, sizeof *s->off * ((size_t)h->n + 1))) == GOT &&
+          (*r = wire_get(w, s->times, sizeof *s->times * h->total)) == GOT &&
+          (*r = wire_get(w, s->units, sizeof *s->units * h->total)) == GOT &&
+          (*r = wire_get(w, s->label, sizeof *s->label * h->n)) == GOT)
+        *r = wire_get(w, s->speaker, sizeof *s->speaker * h->n);
+    }
+  }
+  return st;
+}
+
+/* The parent's second half: the verdict on the reply (st, r from receive) and on how the
+ * child ended (ended: by itself, before the deadline; ws: its wait status). On any error
+ * the arrays are freed. */
+static sl_status judge(const char *path, const sl_fe_shd_limits *lim, sl_status st, int r, int ended, int ws,
+                       wire_head *h, sl_fe_shd *s, sl_err *err) {
+  const double mib = (double)lim->mem_bytes / (1024.0 * 1024.0);
+  if (st != SL_OK) {
+    /* refused above, err is set */
+  } else if (r == LATE || !ended || (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGXCPU)) {
+    st = sl_err_set(err, SL_ERR_TIMEOUT, "%s: timed out after %.3g s reading it with libhdf5 (damaged or hostile file?)",
+                    path, lim->timeout_s);
+  } else if (WIFSIGNALED(ws)) {
+    st = sl_err_set(err, SL_ERR_PARSE, "%s: libhdf5 crashed reading it (signal %d, %s); the file is damaged or hostile",
+                    path, WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+  } else if (r != GOT || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+    /* a sanitizer's report ends the child with an exit status, not a signal */
+    st = sl_err_set(err, SL_ERR_PARSE, "%s: libhdf5 crashed reading it (exit status %d); the file is damaged or hostile",
+                    path, WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+  } else if (h->code == SL_ERR_NOMEM) {
+    st = sl_err_set(err, SL_ERR_NOMEM, "%s: memory limit (%.3g MiB) reached reading it with libhdf5", path, mib);
+  } else if (h->code != SL_OK) {
+    /* the child's own message: one printable line that names the file */
+    h->msg[sizeof h->msg - 1] = '\0';
+    for (char *c = h->msg; *c; c++)
+      if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = ' ';
+    const size_t pl = strlen(path);
+    if (strncmp(h->msg, path, pl) == 0 && h->msg[pl] == ':' && h->msg[pl + 1] == ' ')
+      st = sl_err_set(err, (sl_status)h->code, "%s", h->msg);
+    else
+      st = sl_err_set(err, (sl_status)h->code, "%s: %s", path, h->msg);
+  } else if (s->off[0] != 0 || s->off[s->n] != h->total) {
+    st = sl_err_set(err, SL_ERR_PARSE, "%s: libhdf5 returned inconsistent spike counts", path);
+  } else {
+    st = sl_fe_shd_check(path, s, err);
+  }
+  if (st != SL_OK) sl_fe_shd_free(s);
+  return st;
+}
+
 sl_status sl_fe_shd_read_limited(const char *path, sl_fe_shd *s, const sl_fe_shd_limits *lim,
                                  sl_err *err) {
   memset(s, 0, sizeof *s);
@@ -183,59 +274,25 @@ sl_status sl_fe_shd_read_limited(const char *path, sl_fe_shd *s, const sl_fe_shd
   }
   close(fds[1]);
   const double deadline = now_s() + lim->timeout_s;
-  const double mib = (double)lim->mem_bytes / (1024.0 * 1024.0);
+  wire_src w = {fds[0], deadline, NULL, 0, 0};
   wire_head h;
-  sl_status st = SL_OK;
-  int r = read_all(fds[0], &h, sizeof h, deadline);
-  if (r == GOT && (memcmp(h.magic, wire_magic, sizeof h.magic) || h.code < 0 || h.code >= SL_ERR_COUNT_))
-    r = ENDED;
-  if (r == GOT && h.code == SL_OK) {
-    /* the sizes come from the file: bound them before allocating */
-    double bytes = 8.0 * ((double)h.n + 1) + 6.0 * (double)h.total + 4.0 * (double)h.n;
-    if (h.n > 0x7fffffffu || (lim->mem_bytes && bytes > (double)lim->mem_bytes))
-      st = sl_err_set(err, SL_ERR_NOMEM, "%s: memory limit (%.3g MiB) reached: %u samples, %llu spikes",
-                      path, mib, h.n, (unsigned long long)h.total);
-    else if (sl_fe_shd_alloc(s, h.n, h.total, NULL) != SL_OK)
-      st = sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory for %u samples, %llu spikes", path, h.n,
-                      (unsigned long long)h.total);
-    else {
-      if ((r = read_all(fds[0], s->off, sizeof *s->off * ((size_t)h.n + 1), deadline)) == GOT &&
-          (r = read_all(fds[0], s->times, sizeof *s->times * h.total, deadline)) == GOT &&
-          (r = read_all(fds[0], s->units, sizeof *s->units * h.total, deadline)) == GOT &&
-          (r = read_all(fds[0], s->label, sizeof *s->label * h.n, deadline)) == GOT)
-        r = read_all(fds[0], s->speaker, sizeof *s->speaker * h.n, deadline);
-    }
-  }
+  int r;
+  sl_status st = receive(&w, path, lim, &h, &r, s, err);
   close(fds[0]);
   int ws = 0;
   /* our own refusal above does not wait for the child */
   int ended = reap(pid, st != SL_OK || r == LATE ? 0.0 : deadline, &ws);
-  if (st != SL_OK) {
-    /* refused above, err is set */
-  } else if (r == LATE || !ended || (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGXCPU)) {
-    st = sl_err_set(err, SL_ERR_TIMEOUT, "%s: timed out after %.3g s reading it with libhdf5 (damaged or hostile file?)",
-                    path, lim->timeout_s);
-  } else if (WIFSIGNALED(ws)) {
-    st = sl_err_set(err, SL_ERR_PARSE, "%s: libhdf5 crashed reading it (signal %d, %s); the file is damaged or hostile",
-                    path, WTERMSIG(ws), strsignal(WTERMSIG(ws)));
-  } else if (r != GOT || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
-    /* a sanitizer's report ends the child with an exit status, not a signal */
-    st = sl_err_set(err, SL_ERR_PARSE, "%s: libhdf5 crashed reading it (exit status %d); the file is damaged or hostile",
-                    path, WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
-  } else if (h.code == SL_ERR_NOMEM) {
-    st = sl_err_set(err, SL_ERR_NOMEM, "%s: memory limit (%.3g MiB) reached reading it with libhdf5", path, mib);
-  } else if (h.code != SL_OK) {
-    h.msg[sizeof h.msg - 1] = '\0';
-    for (char *c = h.msg; *c; c++)
-      if (*c == '\n' || *c == '\r') *c = ' ';
-    st = sl_err_set(err, (sl_status)h.code, "%s", h.msg);
-  } else if (s->off[0] != 0 || s->off[s->n] != h.total) {
-    st = sl_err_set(err, SL_ERR_PARSE, "%s: libhdf5 returned inconsistent spike counts", path);
-  } else {
-    st = sl_fe_shd_check(path, s, err);
-  }
-  if (st != SL_OK) sl_fe_shd_free(s);
-  return st;
+  return judge(path, lim, st, r, ended, ws, &h, s, err);
+}
+
+sl_status sl_fe_shd_decode_reply(const char *path, const void *reply, size_t len, int wait_status,
+                                 const sl_fe_shd_limits *lim, sl_fe_shd *s, sl_err *err) {
+  memset(s, 0, sizeof *s);
+  wire_src w = {-1, 0.0, reply, len, 0};
+  wire_head h;
+  int r;
+  sl_status st = receive(&w, path, lim, &h, &r, s, err);
+  return judge(path, lim, st, r, 1, wait_status, &h, s, err);
 }
 
 sl_status sl_fe_shd_read(const char *path, sl_fe_shd *s, sl_err *err) {
@@ -246,9 +303,12 @@ sl_status sl_fe_shd_read(const char *path, sl_fe_shd *s, sl_err *err) {
 
 sl_status sl_fe_shd_check(const char *path, const sl_fe_shd *s, sl_err *err) {
   if (s->off[0] != 0) return sl_err_set(err, SL_ERR_RANGE, "%s: spike offsets do not start at 0", path);
-  for (uint32_t i = 0; i < s->n; i++) {
+  /* every offset first: the arrays hold off[n] spikes, and only non-decreasing offsets keep
+   * each sample's range inside them (a later decrease would come too late for the walk) */
+  for (uint32_t i = 0; i < s->n; i++)
     if (s->off[i + 1] < s->off[i])
       return sl_err_set(err, SL_ERR_RANGE, "%s: sample %u: spike offsets decrease", path, i);
+  for (uint32_t i = 0; i < s->n; i++) {
     if (s->label[i] >= SL_FE_SHD_CLASSES)
       return sl_err_set(err, SL_ERR_RANGE, "%s: sample %u: label %u; SHD has %d classes (0..%d)", path, i,
                         s->label[i], SL_FE_SHD_CLASSES, SL_FE_SHD_CLASSES - 1);

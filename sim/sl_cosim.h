@@ -100,6 +100,7 @@ class SlCosim {
   bool check_state(uint32_t t);
   bool rewire(uint32_t t);
   bool refused(uint32_t addr, uint32_t data, uint32_t strobes, uint32_t err_bit, const char *what);
+  bool check_reset_values();
   bool check_bus_rules();
   bool check_bus_rules_held();
   void hold_ready();

@@ -17,6 +17,15 @@ class SlVlDut : public SlDut {
     ctx_->commandArgs((int)av.size(), av.data());
     if (!fst.empty()) ctx_->traceEverOn(true);
     top_.reset(new Vsl_top(ctx_.get(), "TOP"));
+    // Power-up: the first evaluation (initial blocks; registers hold their power-up values,
+    // random under +verilator+rand+reset+2) sees reset released, so that the first cycle's
+    // rst_ni = 0 is a falling edge and the asynchronous reset acts at once, before any clock
+    // edge, as silicon's level-sensitive reset does. A reset already low at the first
+    // evaluation would wait for a clock edge, and that edge would act on random values
+    // (a RAM write enabled by them, for one).
+    top_->clk_i = 0;
+    top_->rst_ni = 1;
+    top_->eval();
     if (!fst.empty()) {
       tfp_.reset(new VerilatedFstC);
       top_->trace(tfp_.get(), 99);

@@ -1,6 +1,7 @@
 /* test_fe_audio.c — reading audio: the real Heidelberg Digits sample (48 kHz, 80 x 40
  * features) and the clear, file-naming errors for empty, truncated, corrupt, stereo and
- * low-rate (below 8 kHz) files; other rates are resampled. */
+ * low-rate (below 8 kHz) files; other rates are resampled. Every file is also read from
+ * memory (sl_fe_mem_features): the same status, message and features, bit for bit. */
 #include <check.h>
 #include <math.h>
 #include <sndfile.h>
@@ -45,6 +46,39 @@ static void write_bytes(const char *path, const void *data, size_t len) {
   fclose(f);
 }
 
+/* The file's bytes through the in-memory reader, named as the file: the status `want` and,
+ * when refused, the message `want_msg`; when accepted, the features `want_feat` and the info
+ * `want_info` exactly. A missing file has no bytes to read: nothing to compare. */
+static void same_from_memory(sl_fe *fe, const char *path, sl_status want, const float *want_feat,
+                             const sl_fe_info *want_info, const char *want_msg) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return;
+  static unsigned char bytes[1 << 20];
+  size_t len = fread(bytes, 1, sizeof bytes, f);
+  ck_assert_msg(feof(f), "%s: larger than the test's buffer", path);
+  fclose(f);
+  float feat[80 * 40];
+  sl_fe_info info;
+  sl_err e;
+  sl_err_clear(&e);
+  sl_status s = sl_fe_mem_features(fe, bytes, len, path, feat, &info, &e);
+  ck_assert_msg(s == want, "%s: from memory status %d, from the file %d (%s)", path, (int)s, (int)want, e.msg);
+  if (s != SL_OK) {
+    ck_assert_str_eq(e.msg, want_msg);
+    return;
+  }
+  ck_assert_msg(memcmp(feat, want_feat, sizeof feat) == 0, "%s: features from memory differ", path);
+  ck_assert(info.rate == want_info->rate && info.channels == want_info->channels &&
+            info.frames == want_info->frames && info.frames_used == want_info->frames_used);
+}
+
+/* An accepted file: its features from the file, then the same from memory. */
+static void file_features_ok(sl_fe *fe, const char *path, float *feat, sl_fe_info *info) {
+  sl_err e;
+  ck_assert_msg(sl_fe_file_features(fe, path, feat, info, &e) == SL_OK, "%s", e.msg);
+  same_from_memory(fe, path, SL_OK, feat, info, NULL);
+}
+
 /* the error must name the file and contain the given words */
 static void expect_error(sl_fe *fe, const char *path, const char *words) {
   float feat[80 * 40];
@@ -55,14 +89,14 @@ static void expect_error(sl_fe *fe, const char *path, const char *words) {
   ck_assert_msg(strstr(e.msg, path) != NULL, "message does not name the file: %s", e.msg);
   ck_assert_msg(strstr(e.msg, words) != NULL, "message lacks '%s': %s", words, e.msg);
   ck_assert_msg(strchr(e.msg, '\n') == NULL, "message is not one line: %s", e.msg);
+  same_from_memory(fe, path, s, NULL, NULL, e.msg);
 }
 
 START_TEST(hd_sample) {
   sl_fe *fe = open_fe(0);
   float feat[80 * 40];
   sl_fe_info info;
-  sl_err e;
-  ck_assert_msg(sl_fe_file_features(fe, HD_SAMPLE, feat, &info, &e) == SL_OK, "%s", e.msg);
+  file_features_ok(fe, HD_SAMPLE, feat, &info);
   ck_assert_int_eq(info.rate, 48000);
   ck_assert_int_eq(info.channels, 1);
   ck_assert_int_eq(info.frames, 38172);
@@ -98,16 +132,15 @@ START_TEST(resampled_rates) {
   char p[600];
   float feat[80 * 40];
   sl_fe_info info;
-  sl_err e;
   tmp_path(p, sizeof p, "tone-22050.wav");
   write_wav(p, 22050, 1, 22050 / 2);
-  ck_assert_msg(sl_fe_file_features(fe, p, feat, &info, &e) == SL_OK, "%s", e.msg);
+  file_features_ok(fe, p, feat, &info);
   ck_assert_int_eq(info.rate, 22050);
   /* 11025 samples -> ceil(11025 * 20510 / 22050) = 10255 -> 1 + 10255/205 = 51 frames */
   ck_assert_int_eq(info.frames_used, 51);
   tmp_path(p, sizeof p, "tone-20510.wav");
   write_wav(p, 20510, 1, 2051);
-  ck_assert_msg(sl_fe_file_features(fe, p, feat, &info, &e) == SL_OK, "%s", e.msg);
+  file_features_ok(fe, p, feat, &info);
   ck_assert_int_eq(info.frames_used, 1 + 2051 / 205);
   sl_fe_close(fe);
 }
@@ -159,6 +192,11 @@ START_TEST(bad_files) {
   tmp_path(p, sizeof p, "no-samples.wav");
   write_wav(p, 48000, 1, 0);
   expect_error(fe, p, "no audio samples");
+
+  /* seeds of the audio fuzz harness (written by test_fe_bad_files): a FLAC without frames,
+   * a float WAV with a NaN */
+  expect_error(fe, SL_TEST_DATA "/../fuzz/seeds/audio/zero-samples.flac", "no audio samples");
+  expect_error(fe, SL_TEST_DATA "/../fuzz/seeds/audio/nan-float.wav", "non-finite sample (NaN)");
   sl_fe_close(fe);
 }
 END_TEST
@@ -168,10 +206,9 @@ START_TEST(stereo_mixed_when_asked) {
   char p[600];
   float feat[80 * 40];
   sl_fe_info info;
-  sl_err e;
   tmp_path(p, sizeof p, "stereo-mix.wav");
   write_wav(p, 48000, 2, 4800);
-  ck_assert_msg(sl_fe_file_features(fe, p, feat, &info, &e) == SL_OK, "%s", e.msg);
+  file_features_ok(fe, p, feat, &info);
   ck_assert_int_eq(info.channels, 2);
   sl_fe_close(fe);
 }

@@ -1,7 +1,7 @@
 /* test_fe_hd.c — the Heidelberg Digits directory loader on a small directory laid out like
  * the real corpus (the real HD sample under four names): names, the label formula
  * (digit + 10 for German), split flags, validation, and errors naming the bad file; and the
- * feature cache's round trip and damage checks. */
+ * feature cache's round trip and damage checks, from a file and from memory. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -278,6 +278,72 @@ START_TEST(cache_fuzz_finds) {
 }
 END_TEST
 
+/* The file's bytes through sl_fe_cache_decode (named as the file) must give what
+ * sl_fe_cache_load gives: the same status and message, or the same cache. */
+static void decode_same_as_load(const char *path) {
+  sl_fe_cache a, b;
+  sl_err ea, eb;
+  sl_err_clear(&ea);
+  sl_err_clear(&eb);
+  FILE *f = fopen(path, "rb");
+  ck_assert_ptr_nonnull(f);
+  static unsigned char bytes[1 << 20];
+  size_t len = fread(bytes, 1, sizeof bytes, f);
+  fclose(f);
+  sl_status sa = sl_fe_cache_load(path, &a, &ea), sb = sl_fe_cache_decode(bytes, len, path, &b, &eb);
+  ck_assert_msg(sa == sb, "%s: load %d (%s), decode %d (%s)", path, (int)sa, ea.msg, (int)sb, eb.msg);
+  if (sa != SL_OK) {
+    ck_assert_str_eq(eb.msg, ea.msg);
+    ck_assert_ptr_null(b.feat);
+    return;
+  }
+  const size_t nf = (size_t)a.n * a.n_frames * a.n_mels;
+  ck_assert(a.n == b.n && a.n_frames == b.n_frames && a.n_mels == b.n_mels && a.params_hash == b.params_hash &&
+            a.corpus_key == b.corpus_key);
+  ck_assert(!memcmp(a.feat, b.feat, nf * 4) && !memcmp(a.label, b.label, a.n * 2u) &&
+            !memcmp(a.speaker, b.speaker, a.n * 2u) && !memcmp(a.split, b.split, a.n) &&
+            !memcmp(a.name, b.name, (size_t)a.n * SL_FE_CACHE_NAME));
+  sl_fe_cache_free(&a);
+  sl_fe_cache_free(&b);
+}
+
+/* The in-memory reader (the fuzz harness's) runs the file reader's checks: a good cache, the
+ * committed bad ones, a flipped byte, a cut at every region, trailing bytes, no header. */
+START_TEST(cache_decode_same_as_load) {
+  sl_fe_cache a;
+  sl_err e;
+  ck_assert_int_eq(sl_fe_cache_alloc(&a, 2, 80, 40, &e), SL_OK);
+  for (int i = 0; i < 2; i++) {
+    a.label[i] = (uint16_t)(3 + i);
+    a.split[i] = SL_FE_TRAIN;
+    snprintf(a.name[i], SL_FE_CACHE_NAME, "sample-%d.flac", i);
+  }
+  char path[600];
+  snprintf(path, sizeof path, "%s/decode.slf", tmpdir);
+  ck_assert_msg(sl_fe_cache_save(path, &a, &e) == SL_OK, "%s", e.msg);
+  decode_same_as_load(path);
+  decode_same_as_load(SL_TEST_DATA "/bad/cache-name-not-nul-padded.slf");
+  decode_same_as_load(SL_TEST_DATA "/bad/cache-empty-allocates-2gb.slf");
+  decode_same_as_load(SL_TEST_DATA "/bad/cache_zero_samples.slf");
+  FILE *f = fopen(path, "r+b");
+  fseek(f, 100, SEEK_SET);
+  fputc(0x5a, f); /* CRC */
+  fclose(f);
+  decode_same_as_load(path);
+  const long cuts[] = {25769, 20000, 64, 63, 10, 0};
+  for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+    ck_assert_int_eq(truncate(path, cuts[i]), 0);
+    decode_same_as_load(path);
+  }
+  ck_assert_msg(sl_fe_cache_save(path, &a, &e) == SL_OK, "%s", e.msg);
+  sl_fe_cache_free(&a);
+  f = fopen(path, "ab");
+  fputc(0, f); /* one byte more than the header says */
+  fclose(f);
+  decode_same_as_load(path);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -290,6 +356,7 @@ int main(void) {
   tcase_add_test(tc, cache_header_too_large);
   tcase_add_test(tc, cache_bad_values);
   tcase_add_test(tc, cache_fuzz_finds);
+  tcase_add_test(tc, cache_decode_same_as_load);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

@@ -1,9 +1,11 @@
 /* test_fe_shd.c — SHD files: half-float conversion against hand-computed bit patterns, a
  * write/read round trip of the real layout with float16 times (checked through HDF5's own
- * type API), binning with pooling, and errors for files that are not SHD. */
+ * type API), binning with pooling, errors for files that are not SHD, the guard's limits and
+ * the parent's decoding of the guard child's reply (sl_fe_shd_decode_reply). */
 #include <check.h>
 #include <hdf5.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +177,107 @@ START_TEST(guard_limits) {
 }
 END_TEST
 
+/* A child's reply as the guard's wire format has it (frontend/sl_fe_shd_guard.c): head
+ * (magic, status, n, total, 384-byte message), then off[n + 1], times, units, label,
+ * speaker. Two samples, three spikes; returns its length. */
+static size_t make_reply(unsigned char *b, int32_t code, const char *msg) {
+  memset(b, 0, 512);
+  memcpy(b, "SLSHDG1", 8);
+  uint32_t n = code == SL_OK ? 2 : 0;
+  uint64_t total = code == SL_OK ? 3 : 0;
+  memcpy(b + 8, &code, 4);
+  memcpy(b + 12, &n, 4);
+  memcpy(b + 16, &total, 8);
+  if (msg) memcpy(b + 24, msg, strlen(msg));
+  size_t k = 408;
+  if (code != SL_OK) return k;
+  const uint64_t off[3] = {0, 2, 3};
+  const float times[3] = {0.1f, 0.25f, 0.05f};
+  const uint16_t units[3] = {1, 699, 3}, label[2] = {0, 19}, speaker[2] = {1, 2};
+  memcpy(b + k, off, sizeof off), k += sizeof off;
+  memcpy(b + k, times, sizeof times), k += sizeof times;
+  memcpy(b + k, units, sizeof units), k += sizeof units;
+  memcpy(b + k, label, sizeof label), k += sizeof label;
+  memcpy(b + k, speaker, sizeof speaker), k += sizeof speaker;
+  return k;
+}
+
+static void expect_reply_refused(const unsigned char *b, size_t len, int ws, sl_status want, const char *words) {
+  const sl_fe_shd_limits lim = {1.0, 1u << 20};
+  sl_fe_shd s;
+  sl_err e;
+  sl_err_clear(&e);
+  ck_assert_int_eq(sl_fe_shd_decode_reply("x.h5", b, len, ws, &lim, &s, &e), want);
+  ck_assert_msg(strncmp(e.msg, "x.h5: ", 6) == 0 && strstr(e.msg, words), "%s", e.msg);
+  ck_assert_ptr_null(s.off);
+}
+
+/* The parent's decoding of the child's reply, without a child: accepted as sent, and every
+ * way a reply or the child's end can go wrong refused with a line naming the file. */
+START_TEST(guard_reply_decoding) {
+  unsigned char b[512];
+  size_t len = make_reply(b, SL_OK, NULL);
+  const sl_fe_shd_limits lim = {1.0, 1u << 20};
+  sl_fe_shd s;
+  sl_err e;
+  ck_assert_msg(sl_fe_shd_decode_reply("x.h5", b, len, 0, &lim, &s, &e) == SL_OK, "%s", e.msg);
+  ck_assert_uint_eq(s.n, 2);
+  ck_assert_uint_eq(s.off[2], 3);
+  ck_assert_uint_eq(s.units[1], 699);
+  ck_assert_uint_eq(s.label[1], 19);
+  ck_assert_uint_eq(s.speaker[1], 2);
+  ck_assert(s.times[2] == 0.05f);
+  sl_fe_shd_free(&s);
+  expect_reply_refused(b, len - 1, 0, SL_ERR_PARSE, "crashed reading it (exit status 0)");  /* cut short */
+  expect_reply_refused(b, len, 11, SL_ERR_PARSE, "crashed reading it (signal 11");
+  expect_reply_refused(b, len, 3 << 8, SL_ERR_PARSE, "exit status 3");
+  expect_reply_refused(b, len, SIGXCPU, SL_ERR_TIMEOUT, "timed out");
+  unsigned char c[512];
+  memcpy(c, b, len);
+  c[0] = 'X'; /* not the magic */
+  expect_reply_refused(c, len, 0, SL_ERR_PARSE, "crashed");
+  memcpy(c, b, len);
+  const uint32_t n_big = 100000000u; /* 1.2 GB of arrays against 1 MiB */
+  memcpy(c + 12, &n_big, 4);
+  expect_reply_refused(c, len, 0, SL_ERR_NOMEM, "memory limit (1 MiB) reached: 100000000 samples");
+  memcpy(c, b, len);
+  const uint64_t off2 = 2;
+  memcpy(c + 408 + 16, &off2, 8); /* off[2] = 2, total 3 */
+  expect_reply_refused(c, len, 0, SL_ERR_PARSE, "inconsistent spike counts");
+  memcpy(c, b, len);
+  const uint16_t unit700 = 700;
+  memcpy(c + 408 + 24 + 12 + 2, &unit700, 2);
+  expect_reply_refused(c, len, 0, SL_ERR_RANGE, "unit 700");
+  /* the child's own refusal is passed on; one that does not name the file gets its name,
+   * and control characters become spaces */
+  len = make_reply(b, SL_ERR_PARSE, "x.h5: 'labels' must be 1-D");
+  expect_reply_refused(b, len, 0, SL_ERR_PARSE, "x.h5: 'labels' must be 1-D");
+  len = make_reply(b, SL_ERR_RANGE, "bad\tvalue\nsecond line");
+  expect_reply_refused(b, len, 0, SL_ERR_RANGE, "x.h5: bad value second line");
+  len = make_reply(b, SL_ERR_PARSE, "x.h5:"); /* the name, but no message after it */
+  expect_reply_refused(b, len, 0, SL_ERR_PARSE, "x.h5: x.h5:");
+  len = make_reply(b, SL_ERR_NOMEM, NULL);
+  expect_reply_refused(b, len, 0, SL_ERR_NOMEM, "memory limit (1 MiB) reached reading it");
+}
+END_TEST
+
+/* Offsets that rise past the arrays and fall back to their size at the end (off[n] = the
+ * spike count, as the guard requires): the check must refuse them before it walks a sample
+ * past the arrays (fuzz_shd_reply found the parent reading past them). The arrays here are
+ * longer than off[n] says, with a bad unit behind it, so that a walk past off[n] shows. */
+START_TEST(check_offsets_before_walking) {
+  sl_fe_shd s;
+  sl_err e;
+  ck_assert_int_eq(sl_fe_shd_alloc(&s, 2, 100, &e), SL_OK);
+  for (int k = 3; k < 100; k++) s.units[k] = 9999;
+  s.off[1] = 50;
+  s.off[2] = 3;
+  ck_assert_int_eq(sl_fe_shd_check("x.h5", &s, &e), SL_ERR_RANGE);
+  ck_assert_msg(strstr(e.msg, "x.h5: sample 1: spike offsets decrease"), "%s", e.msg);
+  sl_fe_shd_free(&s);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -185,6 +288,8 @@ int main(void) {
   tcase_add_test(tc, binning);
   tcase_add_test(tc, not_shd);
   tcase_add_test(tc, guard_limits);
+  tcase_add_test(tc, guard_reply_decoding);
+  tcase_add_test(tc, check_offsets_before_walking);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);

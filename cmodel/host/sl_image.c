@@ -7,11 +7,7 @@
 #include "sl_atomic.h"
 #include "sl_crc32.h"
 #include "sl_image.h"
-
-static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v & 0xFFFF); put16(p + 2, v >> 16); }
-static uint32_t get16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
-static uint32_t get32(const uint8_t *p) { return get16(p) | get16(p + 2) << 16; }
+#include "sl_le.h"
 
 size_t sl_image_size(const sl_net *n) {
   return SL_IMAGE_HEADER_SIZE + (size_t)SL_IMAGE_POP_SIZE * n->n_pops + 4u * (size_t)sl_net_sources(n) * n->row_cap;
@@ -50,31 +46,31 @@ void sl_image_encode_meta(const sl_net *n, const sl_names *nm, const sl_image_me
   const uint32_t words = sl_net_sources(n) * n->row_cap;
   memset(buf, 0, size);
   memcpy(buf, SL_IMAGE_MAGIC, 4);
-  put16(buf + 4, SL_IMAGE_VERSION_MAJOR);
-  put16(buf + 6, scale ? 1 : 0); /* the lowest minor that holds what is recorded */
-  put32(buf + 8, (uint32_t)size);
-  put16(buf + 16, n->n_inputs);
-  put16(buf + 18, n->n_neurons);
-  put16(buf + 20, n->n_pops);
-  put16(buf + 22, n->depth);
-  put16(buf + 24, n->row_cap);
-  put32(buf + 28, SL_IMAGE_HEADER_SIZE);
-  put32(buf + 32, pop_size);
-  put32(buf + 36, SL_IMAGE_HEADER_SIZE + pop_size);
-  put32(buf + 40, 4u * words);
-  put32(buf + 44, scale);
+  sl_put16(buf + 4, SL_IMAGE_VERSION_MAJOR);
+  sl_put16(buf + 6, scale ? 1 : 0); /* the lowest minor that holds what is recorded */
+  sl_put32(buf + 8, (uint32_t)size);
+  sl_put16(buf + 16, n->n_inputs);
+  sl_put16(buf + 18, n->n_neurons);
+  sl_put16(buf + 20, n->n_pops);
+  sl_put16(buf + 22, n->depth);
+  sl_put16(buf + 24, n->row_cap);
+  sl_put32(buf + 28, SL_IMAGE_HEADER_SIZE);
+  sl_put32(buf + 32, pop_size);
+  sl_put32(buf + 36, SL_IMAGE_HEADER_SIZE + pop_size);
+  sl_put32(buf + 40, 4u * words);
+  sl_put32(buf + 44, scale);
   for (uint32_t p = 0; p < n->n_pops; p++) {
     uint8_t *r = buf + SL_IMAGE_HEADER_SIZE + SL_IMAGE_POP_SIZE * p;
     if (nm) memcpy(r, nm->pop[p], strnlen(nm->pop[p], SL_NAME_LEN));
-    put16(r + 16, n->pop[p].count);
-    put16(r + 18, n->pop[p].leak);
-    put32(r + 20, (uint32_t)n->pop[p].threshold);
+    sl_put16(r + 16, n->pop[p].count);
+    sl_put16(r + 18, n->pop[p].leak);
+    sl_put32(r + 20, (uint32_t)n->pop[p].threshold);
     r[24] = n->pop[p].reset;
     r[25] = n->pop[p].flags;
   }
   uint8_t *syn = buf + SL_IMAGE_HEADER_SIZE + pop_size;
-  for (uint32_t i = 0; i < words; i++) put32(syn + 4 * i, n->syn[i]);
-  put32(buf + 12, sl_crc32(0, buf, size));
+  for (uint32_t i = 0; i < words; i++) sl_put32(syn + 4 * i, n->syn[i]);
+  sl_put32(buf + 12, sl_crc32(0, buf, size));
 }
 
 static int all_zero(const uint8_t *p, size_t len) {
@@ -101,9 +97,9 @@ static sl_status decode_pop(const uint8_t *r, uint32_t p, const char *what, sl_n
       if (!strcmp(nm->pop[q], nm->pop[p]))
         return sl_err_set(err, SL_ERR_POP, "%s: population %u: name '%s' used twice", what, p, nm->pop[p]);
   }
-  n->pop[p].count = (uint16_t)get16(r + 16);
-  n->pop[p].leak = (uint16_t)get16(r + 18);
-  n->pop[p].threshold = (int32_t)get32(r + 20);
+  n->pop[p].count = (uint16_t)sl_get16(r + 16);
+  n->pop[p].leak = (uint16_t)sl_get16(r + 18);
+  n->pop[p].threshold = (int32_t)sl_get32(r + 20);
   n->pop[p].reset = r[24];
   n->pop[p].flags = r[25];
   return SL_OK;
@@ -123,10 +119,10 @@ sl_status sl_image_decode_meta(const uint8_t *buf, size_t len, const char *what,
     return sl_err_set(err, SL_ERR_TRUNCATED, "%s: truncated: %zu bytes, a header needs %d", what, len, SL_IMAGE_HEADER_SIZE);
   if (memcmp(buf, SL_IMAGE_MAGIC, 4))
     return sl_err_set(err, SL_ERR_MAGIC, "%s: bad magic: not a spikeline model image", what);
-  if (get16(buf + 4) != SL_IMAGE_VERSION_MAJOR)
+  if (sl_get16(buf + 4) != SL_IMAGE_VERSION_MAJOR)
     return sl_err_set(err, SL_ERR_VERSION, "%s: unsupported version %u.%u (this build reads %d.x)", what,
-                      get16(buf + 4), get16(buf + 6), SL_IMAGE_VERSION_MAJOR);
-  const uint32_t file_size = get32(buf + 8);
+                      sl_get16(buf + 4), sl_get16(buf + 6), SL_IMAGE_VERSION_MAJOR);
+  const uint32_t file_size = sl_get32(buf + 8);
   if (file_size > len)
     return sl_err_set(err, SL_ERR_TRUNCATED, "%s: truncated: header says %u bytes, file has %zu", what, file_size, len);
   if (file_size < len)
@@ -136,49 +132,49 @@ sl_status sl_image_decode_meta(const uint8_t *buf, size_t len, const char *what,
     uint32_t crc = sl_crc32(0, buf, 12);
     crc = sl_crc32(crc, zero, 4);
     crc = sl_crc32(crc, buf + 16, len - 16);
-    if (crc != get32(buf + 12))
-      return sl_err_set(err, SL_ERR_CRC, "%s: bad CRC: stored 0x%08x, computed 0x%08x", what, get32(buf + 12), crc);
+    if (crc != sl_get32(buf + 12))
+      return sl_err_set(err, SL_ERR_CRC, "%s: bad CRC: stored 0x%08x, computed 0x%08x", what, sl_get32(buf + 12), crc);
   }
   memset(n, 0, sizeof *n);
-  n->n_inputs = (uint16_t)get16(buf + 16);
-  n->n_neurons = (uint16_t)get16(buf + 18);
-  n->n_pops = (uint16_t)get16(buf + 20);
-  n->depth = (uint16_t)get16(buf + 22);
-  n->row_cap = (uint16_t)get16(buf + 24);
+  n->n_inputs = (uint16_t)sl_get16(buf + 16);
+  n->n_neurons = (uint16_t)sl_get16(buf + 18);
+  n->n_pops = (uint16_t)sl_get16(buf + 20);
+  n->depth = (uint16_t)sl_get16(buf + 22);
+  n->row_cap = (uint16_t)sl_get16(buf + 24);
   sl_status s;
   /* minor 0: bytes 44..63 reserved; minor >= 1: 44..47 is the recorded input scale */
-  const int has_scale = get16(buf + 6) >= 1;
-  if (get16(buf + 26) || !all_zero(buf + (has_scale ? 48 : 44), has_scale ? 16 : 20))
+  const int has_scale = sl_get16(buf + 6) >= 1;
+  if (sl_get16(buf + 26) || !all_zero(buf + (has_scale ? 48 : 44), has_scale ? 16 : 20))
     return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header fields not zero", what);
-  if (has_scale && (s = check_in_scale(get32(buf + 44), what, err))) return s;
-  if (meta) meta->in_scale = has_scale ? bits_float(get32(buf + 44)) : 0.0f;
+  if (has_scale && (s = check_in_scale(sl_get32(buf + 44), what, err))) return s;
+  if (meta) meta->in_scale = has_scale ? bits_float(sl_get32(buf + 44)) : 0.0f;
   /* Header ranges first: the section sizes below are products of them. */
   if ((s = sl_net_validate_header(n, what, err))) return s;
   const uint32_t pop_size = SL_IMAGE_POP_SIZE * n->n_pops;
   const uint64_t words = (uint64_t)sl_net_sources(n) * n->row_cap;
-  if (get32(buf + 28) != SL_IMAGE_HEADER_SIZE)
-    return sl_err_set(err, SL_ERR_HEADER, "%s: pop_offset %u, expected %d", what, get32(buf + 28), SL_IMAGE_HEADER_SIZE);
-  if (get32(buf + 32) != pop_size)
-    return sl_err_set(err, SL_ERR_HEADER, "%s: pop_size %u, expected %u for %u populations", what, get32(buf + 32),
+  if (sl_get32(buf + 28) != SL_IMAGE_HEADER_SIZE)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: pop_offset %u, expected %d", what, sl_get32(buf + 28), SL_IMAGE_HEADER_SIZE);
+  if (sl_get32(buf + 32) != pop_size)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: pop_size %u, expected %u for %u populations", what, sl_get32(buf + 32),
                       pop_size, n->n_pops);
-  if (get32(buf + 36) != SL_IMAGE_HEADER_SIZE + pop_size)
-    return sl_err_set(err, SL_ERR_HEADER, "%s: syn_offset %u, expected %u", what, get32(buf + 36),
+  if (sl_get32(buf + 36) != SL_IMAGE_HEADER_SIZE + pop_size)
+    return sl_err_set(err, SL_ERR_HEADER, "%s: syn_offset %u, expected %u", what, sl_get32(buf + 36),
                       SL_IMAGE_HEADER_SIZE + pop_size);
-  if (get32(buf + 40) != 4 * words)
+  if (sl_get32(buf + 40) != 4 * words)
     return sl_err_set(err, SL_ERR_HEADER, "%s: syn_size %u, expected %llu (%u sources x row_cap %u; maximum %u entries)",
-                      what, get32(buf + 40), (unsigned long long)(4 * words), sl_net_sources(n), n->row_cap, SL_MAX_SYN);
+                      what, sl_get32(buf + 40), (unsigned long long)(4 * words), sl_net_sources(n), n->row_cap, SL_MAX_SYN);
   if ((uint64_t)SL_IMAGE_HEADER_SIZE + pop_size + 4 * words != file_size)
     return sl_err_set(err, SL_ERR_SIZE, "%s: sections end at %llu, file_size is %u", what,
                       (unsigned long long)(SL_IMAGE_HEADER_SIZE + pop_size + 4 * words), file_size);
   for (uint32_t p = 0; p < n->n_pops; p++)
     if ((s = decode_pop(buf + SL_IMAGE_HEADER_SIZE + SL_IMAGE_POP_SIZE * p, p, what, n, nm, err))) return s;
   const uint8_t *syn = buf + SL_IMAGE_HEADER_SIZE + pop_size;
-  for (uint64_t i = 0; i < words; i++) n->syn[i] = get32(syn + 4 * i);
+  for (uint64_t i = 0; i < words; i++) n->syn[i] = sl_get32(syn + 4 * i);
   if ((s = sl_net_validate(n, what, err))) return s;
   return SL_OK;
 }
 
-unsigned sl_image_version_minor(const uint8_t *buf) { return get16(buf + 6); }
+unsigned sl_image_version_minor(const uint8_t *buf) { return sl_get16(buf + 6); }
 
 sl_status sl_read_file(const char *path, uint8_t **buf, size_t *len, sl_err *err) {
   FILE *f = fopen(path, "rb");

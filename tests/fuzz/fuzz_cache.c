@@ -1,9 +1,10 @@
 /* fuzz_cache.c — libFuzzer target: arbitrary bytes as a feature cache (.slf,
- * docs/formats-features.md) into sl_fe_cache_load, the trainer's and `spikeline events`'s
- * reader. The reader takes a path, so each input is written to a scratch file; the harness
- * recomputes the body CRC and patches it in so mutations reach the checks behind it.
- * Invariant: an accepted cache saved again (sl_fe_cache_save) loads back identical, every
- * byte of every name field included (the reader refuses names that are not NUL-padded). */
+ * docs/formats-features.md) into the reader of the trainer and `spikeline events`, from
+ * memory (sl_fe_cache_decode: the checks of sl_fe_cache_load without the file). The harness
+ * recomputes the body CRC and patches it in so mutations reach the checks behind it. A
+ * refusal must name the input. Invariant: an accepted cache saved again (sl_fe_cache_save,
+ * to a scratch file) loads back (sl_fe_cache_load) identical, every byte of every name field
+ * included (the reader refuses names that are not NUL-padded). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,9 @@
 #include "sl_crc32.h"
 #include "sl_fe_cache.h"
 
-static char in_path[80], out_path[80];
+static char out_path[80];
 
-static void cleanup(void) {
-  unlink(in_path);
-  unlink(out_path);
-}
+static void cleanup(void) { unlink(out_path); }
 
 static void same(const sl_fe_cache *a, const sl_fe_cache *b) {
   if (a->n != b->n || a->n_frames != b->n_frames || a->n_mels != b->n_mels || a->params_hash != b->params_hash ||
@@ -31,10 +29,9 @@ static void same(const sl_fe_cache *a, const sl_fe_cache *b) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!in_path[0]) {
-    /* tmpfs when there is one: a disk file per execution costs more than the parse */
+  if (!out_path[0]) {
+    /* tmpfs when there is one: a disk file costs more than the parse */
     const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(in_path, sizeof in_path, "%s/fuzz_cache_%ld.slf", dir, (long)getpid());
     snprintf(out_path, sizeof out_path, "%s/fuzz_cache_%ld_out.slf", dir, (long)getpid());
     atexit(cleanup);
   }
@@ -45,17 +42,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint32_t crc = sl_crc32(0, buf + SL_FE_CACHE_HEADER, size - SL_FE_CACHE_HEADER);
     for (int i = 0; i < 4; i++) buf[32 + i] = (uint8_t)(crc >> (8 * i));
   }
-  FILE *f = fopen(in_path, "wb");
-  if (!f || fwrite(buf, 1, size, f) != size || fclose(f)) abort();
-  free(buf);
   sl_fe_cache c, back;
   sl_err err;
-  if (sl_fe_cache_load(in_path, &c, &err) == SL_OK) {
+  if (sl_fe_cache_decode(buf, size, "fuzz.slf", &c, &err) == SL_OK) {
     if (sl_fe_cache_save(out_path, &c, &err) || sl_fe_cache_load(out_path, &back, &err)) abort();
     same(&c, &back);
     sl_fe_cache_free(&back);
+    cleanup(); /* per accepted input: a crash leaves at most the input it crashed on */
+  } else if (strncmp(err.msg, "fuzz.slf: ", 10) != 0) {
+    abort();
   }
+  free(buf);
   sl_fe_cache_free(&c);
-  cleanup(); /* per input: a crash leaves at most the input it crashed on */
   return 0;
 }

@@ -44,4 +44,23 @@ cp tests/data/hd-sample/spoken_digit.flac "$tmp/corpus/audio/lang-german_speaker
 echo lang-english_speaker-01_trial-0_digit-3.flac > "$tmp/corpus/train_filenames.txt"
 echo lang-german_speaker-02_trial-1_digit-7.flac > "$tmp/corpus/test_filenames.txt"
 "$sl" features "$tmp/corpus" -o $s/cache/two_utterances.slf -q
+# replies of the guarded SHD reader's child (fuzz_shd_reply): how the child ended (1 byte,
+# 0 = exit 0), then the wire format of frontend/sl_fe_shd_guard.c (head: magic, status, n,
+# total, 384-byte message; then off[n+1] u64, times f32, units u16, label u16, speaker u16)
+mkdir -p $s/shd_reply
+python3 - $s/shd_reply <<'PY'
+import struct, sys
+d = sys.argv[1]
+def head(code, n, total, msg=b''):
+    return b'SLSHDG1\0' + struct.pack('<iIQ', code, n, total) + msg.ljust(384, b'\0')
+two = (head(0, 2, 3) + struct.pack('<3Q', 0, 2, 3) + struct.pack('<3f', 0.1, 0.25, 0.05) +
+       struct.pack('<3H', 1, 699, 3) + struct.pack('<2H', 0, 19) + struct.pack('<2H', 1, 2))
+seeds = {'two_samples.bin': b'\0' + two,
+         'no_samples.bin': b'\0' + head(0, 0, 0) + struct.pack('<Q', 0),
+         'child_refused.bin': b'\0' + head(17, 0, 0, b"fuzz-input.h5: 'labels' must be 1-D (2-D dataset)"),
+         'child_crashed.bin': bytes([11]),
+         'child_exit3.bin': bytes([64 + 3]) + head(0, 2, 3)}
+for name, data in seeds.items():
+    open(d + '/' + name, 'wb').write(data)
+PY
 ls -l $s/*/ | awk '$5 > 65535 {bad=1; print "too big:", $0} END {exit bad}'
