@@ -1,6 +1,7 @@
-/* cmd_data.c — `spikeline data`: what a corpus holds. For a Heidelberg Digits directory,
- * per-class and per-speaker counts and durations, and optionally a PNG of one sample's
- * waveform and features (gnuplot); for an SHD file or a feature cache, their counts. */
+/* cmd_data.c — `spikeline data`: what a corpus holds. For a Heidelberg Digits directory or
+ * an FSDD folder, per-class and per-speaker counts, durations and sample rates, and
+ * optionally a PNG of one sample's waveform and features (gnuplot); for an SHD file or a
+ * feature cache, their counts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #include "sl_fe.h"
 #include "sl_fe_cache.h"
 #include "sl_fe_hd.h"
+#include "sl_fe_rates.h"
+#include "sl_fe_split.h"
 #include "sl_fe_shd.h"
 
 static const char *const words[20] = {
@@ -49,12 +52,14 @@ static void header(const char *what) {
 static int summary_hd(const char *dir) {
   sl_fe_hd hd;
   sl_err err;
-  if (sl_fe_hd_open(dir, &hd, &err) != SL_OK) {
+  if (sl_fe_corpus_open(dir, NULL, &hd, NULL, 0, &err) != SL_OK) {
     sl_cli_error("data", "%s", err.msg);
     return 1;
   }
+  const int fsdd = hd.layout == SL_FE_LAYOUT_FSDD;
   tally cls[20] = {{0}}, total = {0}, *spk = calloc(65536, sizeof *spk);
-  long rate_other = 0, chan_other = 0;
+  long chan_other = 0, nrate[SL_FE_RATES_MAX] = {0};
+  sl_fe_rates rates = {0};
   for (size_t i = 0; i < hd.n; i++) {
     char path[1200];
     sl_fe_info si;
@@ -65,18 +70,30 @@ static int summary_hd(const char *dir) {
       return 1;
     }
     double sec = si.seconds;
-    rate_other += si.rate != 48000;
+    sl_fe_rates_add(&rates, si.rate);
+    for (size_t r = 0; r < rates.n; r++)
+      if (rates.rate[r] == si.rate) nrate[r]++;
     chan_other += si.channels != 1;
     add(&cls[hd.e[i].label], hd.e[i].split, sec, 0.8);
     add(&spk[hd.e[i].speaker], hd.e[i].split, sec, 0.8);
     add(&total, hd.e[i].split, sec, 0.8);
   }
-  printf("%s: %zu files, %.1f s of audio; %ld not at 48 kHz, %ld not mono; validation %s\n", dir, hd.n,
-         total.sum, rate_other, chan_other,
-         hd.valid_from_list ? "from validation_filenames.txt" : "carved by rule (no list)");
+  printf("%s: %s, %zu files, %.1f s of audio, %ld not mono; validation %s\n", dir,
+         fsdd ? "FSDD folder (official split: takes 0-4 test)" : "Heidelberg Digits directory", hd.n, total.sum,
+         chan_other, hd.valid_from_list ? "from validation_filenames.txt" : "carved by rule (no list)");
+  printf("sample rates:");
+  for (size_t r = 0; r < rates.n; r++) printf(" %d Hz (%ld files)", (int)rates.rate[r], nrate[r]);
+  printf("%s\n", rates.more ? " and more" : "");
+  sl_fe_params p;
+  sl_fe_params_default(&p);
+  char warn[400];
+  if (sl_fe_rates_warning(&rates, &p, warn, sizeof warn)) printf("note: %s\n", warn);
+  else if (sl_fe_bandwidth(&p, rates.lo) < p.sample_rate / 2)
+    printf("note: the features reach %d Hz (the files' Nyquist frequency); bands above it stay at the floor\n",
+           (int)sl_fe_bandwidth(&p, rates.lo));
   printf("per class (durations in s; >0.8 = %% longer than the 80 frames the front end keeps)\n");
   header("class");
-  for (int c = 0; c < 20; c++) {
+  for (int c = 0; c < (fsdd ? 10 : 20); c++) {
     char name[40];
     snprintf(name, sizeof name, "%2d %s %s", c, c < 10 ? "en" : "de", words[c]);
     row(name, &cls[c]);
@@ -85,8 +102,9 @@ static int summary_hd(const char *dir) {
   header("speaker");
   for (int s = 0; s < 65536; s++)
     if (spk[s].n) {
-      char name[24];
-      snprintf(name, sizeof name, "%02d", s);
+      char name[48];
+      if (fsdd) snprintf(name, sizeof name, "%d %s", s, hd.speaker_names[s]);
+      else snprintf(name, sizeof name, "%02d", s);
       row(name, &spk[s]);
     }
   header("total");
@@ -161,7 +179,7 @@ static int summary_cache(const char *path, int list) {
 static int plot_sample(const char *dir, const char *want, const char *png) {
   sl_fe_hd hd;
   sl_err err;
-  if (sl_fe_hd_open(dir, &hd, &err) != SL_OK) {
+  if (sl_fe_corpus_open(dir, NULL, &hd, NULL, 0, &err) != SL_OK) {
     sl_cli_error("data", "%s", err.msg);
     return 1;
   }
@@ -169,7 +187,7 @@ static int plot_sample(const char *dir, const char *want, const char *png) {
   for (size_t i = 0; i < hd.n && idx == hd.n; i++)
     if (want ? !strcmp(hd.e[i].name, want) : (hd.e[i].split & SL_FE_TEST) != 0) idx = i;
   if (idx == hd.n) {
-    sl_cli_error("data", "%s: no sample %s", dir, want ? want : "in test_filenames.txt");
+    sl_cli_error("data", "%s: no sample %s", dir, want ? want : "in the test set");
     sl_fe_hd_free(&hd);
     return 1;
   }
@@ -259,11 +277,13 @@ out:
 
 int sl_cmd_data(int argc, char **argv) {
   if (sl_cli_wants_help(argc, argv)) {
-    puts("usage: spikeline data CORPUS_DIR [--png OUT.png [--sample NAME]]\n"
+    puts("usage: spikeline data CORPUS_DIR [--png OUT.png [--sample NAME]]   (HD or FSDD)\n"
          "       spikeline data FILE.h5          (an SHD file)\n"
          "       spikeline data CACHE.slf [--list]\n\n"
-         "For a Heidelberg Digits directory: per-class and per-speaker file counts (train, test,\n"
-         "validation) and durations, with the share longer than 0.8 s. --png draws a sample's\n"
+         "For a Heidelberg Digits directory or an FSDD folder ({digit}_{speaker}_{take}.wav|.flac\n"
+         "in CORPUS_DIR or CORPUS_DIR/recordings): per-class and per-speaker file counts (train,\n"
+         "test, validation; FSDD: the official split), durations with the share longer than\n"
+         "0.8 s, and the sample rates. --png draws a sample's\n"
          "waveform above its 80 x 40 features (default sample: the first test file).\n"
          "For an SHD file: sample, spike, class and speaker counts. For a feature cache: its\n"
          "sizes and keys; --list prints `index label split name` per utterance.");

@@ -25,8 +25,11 @@ typedef struct {
   float preemph;         /* pre-emphasis coefficient (0.95) */
   float top_db;          /* floor below the utterance maximum, dB (80) */
   float scale;           /* (dB + top_db) * scale = feature (0.0198) */
-  int32_t min_rate;      /* input rates below this are refused (16000); others are resampled */
+  int32_t min_rate;      /* input rates below this are refused (8000); others are resampled */
   int32_t mix_stereo;    /* 0: refuse multi-channel files (default); 1: average the channels */
+  int32_t band_limit;    /* Hz; 0: off (default). Else every input is low-passed at this
+                          * frequency while it is resampled (the resampler's own filter,
+                          * docs/decisions.md "band-limited input"); 1000 .. sample_rate/2 */
 } sl_fe_params;
 
 /* The seed's recipe (the values in parentheses above). */
@@ -67,7 +70,10 @@ sl_status sl_fe_read_audio(sl_fe *fe, const char *path, float **out, size_t *n,
  * a sample rate or channel count out of range, no samples. */
 sl_status sl_fe_audio_probe(const char *path, sl_fe_info *info, sl_err *err);
 
-/* Resample mono audio from rate_in to the handle's rate. *out is malloc'ed. */
+/* Resample mono audio from rate_in to the handle's rate. *out is malloc'ed. With a
+ * band_limit below both Nyquist rates (rate_in / 2 and the handle's), the anti-aliasing
+ * filter's cut-off moves down to it (also when rate_in is the handle's rate); a file whose
+ * Nyquist rate is at or below band_limit is resampled as without one. */
 sl_status sl_fe_resample(sl_fe *fe, const float *x, size_t n, int32_t rate_in,
                          float **out, size_t *n_out, sl_err *err);
 
@@ -77,7 +83,16 @@ sl_status sl_fe_resample(sl_fe *fe, const float *x, size_t n, int32_t rate_in,
 sl_status sl_fe_features(sl_fe *fe, const float *x, size_t n, float *out,
                          int32_t *frames_used, sl_err *err);
 
-/* read_audio + features. info may be NULL. */
+/* Set to the floor (0) the bands a file of rate rate_in cannot fill: those whose triangle
+ * starts at or above its bandwidth (rate_in / 2, or band_limit when lower), for input below
+ * 16 kHz or under a band limit (docs/decisions.md "Band-limited input"; without a band
+ * limit, files at 16 kHz or more keep the features they always had). Without it, such a
+ * band shows the edge frames' reflection click and, in quiet files, the -100 dB clamp.
+ * sl_fe_file_features does this; callers that read and resample audio themselves call it
+ * on the output of sl_fe_features. */
+void sl_fe_floor_empty_bands(const sl_fe *fe, int32_t rate_in, float *feat);
+
+/* read_audio + features + floor_empty_bands. info may be NULL. */
 sl_status sl_fe_file_features(sl_fe *fe, const char *path, float *out, sl_fe_info *info,
                               sl_err *err);
 

@@ -41,8 +41,8 @@ sl_status sl_fe_read_audio(sl_fe *fe, const char *path, float **out, size_t *n,
   }
   if (si.samplerate < fe->p.min_rate) {
     s = sl_err_set(err, SL_ERR_HEADER,
-                   "%s: sample rate %d Hz is below the %d Hz minimum (the filterbank reaches %d Hz)",
-                   path, si.samplerate, fe->p.min_rate, fe->p.sample_rate / 2);
+                   "%s: sample rate %d Hz is below the %d Hz minimum (telephone speech)",
+                   path, si.samplerate, fe->p.min_rate);
     goto done;
   }
   if (si.samplerate > SL_FE_MAX_RATE) {

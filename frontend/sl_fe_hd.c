@@ -131,6 +131,7 @@ sl_status sl_fe_hd_open(const char *dir, sl_fe_hd *hd, sl_err *err) {
   if (strlen(dir) >= sizeof hd->dir)
     return sl_err_set(err, SL_ERR_ARG, "%s: path too long", dir);
   strcpy(hd->dir, dir);
+  strcpy(hd->sub, "audio");
   size_t cap = 0;
   sl_status s = read_list(hd, "train_filenames.txt", SL_FE_TRAIN, 1, &cap, err);
   if (s == SL_OK) s = read_list(hd, "test_filenames.txt", SL_FE_TEST, 1, &cap, err);
@@ -157,12 +158,15 @@ sl_status sl_fe_hd_open(const char *dir, sl_fe_hd *hd, sl_err *err) {
 void sl_fe_hd_free(sl_fe_hd *hd) {
   if (!hd) return;
   free(hd->e);
+  free(hd->speaker_names);
   hd->e = NULL;
-  hd->n = 0;
+  hd->speaker_names = NULL;
+  hd->n = hd->n_speakers = 0;
 }
 
 char *sl_fe_hd_path(const sl_fe_hd *hd, size_t i, char *buf, size_t len) {
-  snprintf(buf, len, "%s/audio/%s", hd->dir, hd->e[i].name);
+  if (hd->sub[0]) snprintf(buf, len, "%s/%s/%s", hd->dir, hd->sub, hd->e[i].name);
+  else snprintf(buf, len, "%s/%s", hd->dir, hd->e[i].name);
   return buf;
 }
 

@@ -24,11 +24,18 @@ typedef struct {
   uint8_t split;      /* SL_FE_TRAIN or SL_FE_TEST, | SL_FE_VALID for validation files */
 } sl_fe_hd_entry;
 
+enum { SL_FE_LAYOUT_HD = 0, SL_FE_LAYOUT_FSDD = 1 };
+#define SL_FE_SPEAKER_NAME 32
+
 typedef struct {
   char dir[1024];
   size_t n;
   sl_fe_hd_entry *e;    /* sorted by name */
   int valid_from_list;  /* 1: validation_filenames.txt was read; 0: carved by rule */
+  int layout;           /* SL_FE_LAYOUT_HD, or SL_FE_LAYOUT_FSDD (sl_fe_fsdd.h) */
+  char sub[16];         /* the audio folder below dir: "audio" (HD), "recordings" or "" */
+  size_t n_speakers;    /* FSDD: speaker names, sorted; an entry's speaker is its index */
+  char (*speaker_names)[SL_FE_SPEAKER_NAME];
 } sl_fe_hd;
 
 /* Parse a basename; fills language, speaker, trial, digit and label. */
@@ -40,7 +47,7 @@ sl_status sl_fe_hd_parse_name(const char *name, sl_fe_hd_entry *e, sl_err *err);
 sl_status sl_fe_hd_open(const char *dir, sl_fe_hd *hd, sl_err *err);
 void sl_fe_hd_free(sl_fe_hd *hd);
 
-/* "<dir>/audio/<name>" into buf; returns buf. */
+/* "<dir>/<sub>/<name>" ("<dir>/<name>" when sub is empty) into buf; returns buf. */
 char *sl_fe_hd_path(const sl_fe_hd *hd, size_t i, char *buf, size_t len);
 
 /* Key of the corpus for the feature cache: hash of every name, split and file size. */

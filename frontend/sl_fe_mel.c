@@ -44,6 +44,9 @@ static sl_status check_params(const sl_fe_params *p, sl_err *err) {
   if (!(p->top_db > 0.0f) || !(p->scale > 0.0f))
     return sl_err_set(err, SL_ERR_ARG, "front end: top_db and scale must be > 0");
   if (p->min_rate < 1) return sl_err_set(err, SL_ERR_ARG, "front end: min_rate %d < 1", p->min_rate);
+  if (p->band_limit != 0 && (p->band_limit < 1000 || p->band_limit >= p->sample_rate / 2))
+    return sl_err_set(err, SL_ERR_ARG, "front end: band limit %d Hz out of 1000..%d (or 0 for none)",
+                      p->band_limit, p->sample_rate / 2 - 1);
   return SL_OK;
 }
 
@@ -175,6 +178,7 @@ sl_status sl_fe_file_features(sl_fe *fe, const char *path, float *out, sl_fe_inf
   if (s != SL_OK) return s;
   s = sl_fe_features(fe, x, n, out, &inf->frames_used, err);
   free(x);
+  if (s == SL_OK) sl_fe_floor_empty_bands(fe, inf->rate, out);
   if (s != SL_OK) {
     sl_err e2 = {0};
     if (err) e2 = *err;

@@ -13,8 +13,9 @@ void sl_fe_params_default(sl_fe_params *p) {
   p->preemph = 0.95f;
   p->top_db = 80.0f;
   p->scale = 0.0198f;   /* the seed loader's 0.00099 * 20 */
-  p->min_rate = 16000;
+  p->min_rate = 8000;    /* telephone band; bands above a file's Nyquist floor at -80 dB */
   p->mix_stereo = 0;
+  p->band_limit = 0;
 }
 
 float sl_fe_feature_max(const sl_fe_params *p) { return p->top_db * p->scale; }
@@ -26,6 +27,9 @@ uint64_t sl_fe_params_hash(const sl_fe_params *p) {
                    "sl-fe 1 rate %d fft %d win %d hop %d mels %d frames %d pre %.6g top %.6g scale %.6g",
                    p->sample_rate, p->n_fft, p->win_length, p->hop, p->n_mels, p->n_frames,
                    (double)p->preemph, (double)p->top_db, (double)p->scale);
+  /* appended only when set: caches made without a band limit keep their key */
+  if (p->band_limit && n > 0 && n < (int)sizeof text)
+    n += snprintf(text + n, sizeof text - (size_t)n, " band %d", p->band_limit);
   uint64_t h = 14695981039346656037ull;
   for (int i = 0; i < n && i < (int)sizeof text; i++) {
     h ^= (unsigned char)text[i];

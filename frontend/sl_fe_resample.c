@@ -1,5 +1,6 @@
 /* sl_fe_resample.c — sample-rate conversion for the front end: a polyphase windowed-sinc
- * (Kaiser, beta 8.6, 16 zero crossings each side, cut-off at 95 % of the lower Nyquist).
+ * (Kaiser, beta 8.6, 16 zero crossings each side, cut-off at 95 % of the lower Nyquist, or
+ * of the band limit when one is set below both Nyquist rates).
  * Output sample j sits at input position j * down / up with up/down = rate_out/rate_in in
  * lowest terms; its phase (j * down mod up) picks one row of a precomputed tap table. */
 #include <math.h>
@@ -35,11 +36,19 @@ static double bessel_i0(double x) {
   return sum;
 }
 
+/* The band limit applies when it is below both Nyquist rates: an 8 kHz file under a 4 kHz
+ * limit is resampled exactly as without one. */
+static int band_active(const sl_fe *fe, int32_t rate_in) {
+  int32_t lo = rate_in < fe->p.sample_rate ? rate_in : fe->p.sample_rate;
+  return fe->p.band_limit > 0 && 2 * (int64_t)fe->p.band_limit < lo;
+}
+
 static sl_status build_table(sl_fe *fe, int32_t rate_in, sl_err *err) {
   int64_t g = gcd64(rate_in, fe->p.sample_rate);
   int64_t up = fe->p.sample_rate / g, down = rate_in / g;
   /* cut-off in cycles per input sample */
   double fc = 0.5 * SL_RS_ROLLOFF * (up < down ? (double)up / (double)down : 1.0);
+  if (band_active(fe, rate_in)) fc = SL_RS_ROLLOFF * fe->p.band_limit / (double)rate_in;
   double half = SL_RS_ZEROS / (2.0 * fc);         /* half-width in input samples */
   int32_t first = -(int32_t)floor(half);           /* tap i reads input floor(pos) + first + i */
   int32_t taps = 2 * (int32_t)floor(half) + 2;
@@ -82,7 +91,7 @@ sl_status sl_fe_resample(sl_fe *fe, const float *x, size_t n, int32_t rate_in,
   *out = NULL;
   *n_out = 0;
   if (rate_in <= 0) return sl_err_set(err, SL_ERR_ARG, "front end: input rate %d Hz", rate_in);
-  if (rate_in == fe->p.sample_rate) {
+  if (rate_in == fe->p.sample_rate && !band_active(fe, rate_in)) {
     float *y = malloc(sizeof(float) * (n ? n : 1));
     if (!y) return sl_err_set(err, SL_ERR_NOMEM, "front end: out of memory");
     for (size_t i = 0; i < n; i++) y[i] = x[i];
