@@ -120,7 +120,7 @@ def use_engine_test_voices():
 # and demonic ones), flite's kal, kal16, awb, rms and slt (awb_time speaks only times), and
 # festival's kal_diphone, ked_diphone and cmu_us_slt_arctic_hts. The table is fixed (a hash
 # of "wide" and the speaker id, not of --seed): the same speakers in every wide corpus.
-WIDE_VERSION = 1
+WIDE_VERSION = 2
 WIDE_SPEAKERS = 120
 WIDE_SIZES = {"ci": 1, "default": 5, "full": 13}   # trials per (speaker, language, digit)
 ESPEAK_ACCENTS = ["en-us", "en-gb", "en-029", "en-gb-scotland", "en-gb-x-gbclan",
@@ -138,13 +138,26 @@ ESPEAK_VARIANTS = [
 # engine voice -> its natural f0 (Hz) for flite's int_f0_target_mean
 FLITE_VOICES = {"kal": 105.0, "kal16": 105.0, "awb": 110.0, "rms": 100.0, "slt": 180.0}
 FESTIVAL_VOICES = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]
+# Non-native English: an espeak-ng voice of another language reads the English digits respelt
+# in its own orthography, so its letter-to-sound rules give an accent (German "van", "zix";
+# French final stress; Greek, Spanish, Italian vowels). voice -> spelling key.
+ACCENT_VOICES = {"de": "de", "fr-fr": "fr", "fr-be": "fr", "fr-ch": "fr", "el": "el",
+                 "es": "es", "es-419": "es", "it": "it"}
+ACCENT_WORDS = {
+    "de": ["sieroh", "wann", "tuh", "sri", "fohr", "feif", "sicks", "sewwen", "ejt", "nein"],
+    "fr": ["ziro", "ouane", "tou", "sri", "fore", "faïve", "sixe", "sévène", "eïte", "naïne"],
+    "el": ["ζίρο", "γουάν", "του", "θρι", "φορ", "φάιβ", "σιξ", "σέβεν", "έιτ", "νάιν"],
+    "es": ["síro", "guán", "tu", "zri", "for", "fáif", "siks", "séven", "éit", "náin"],
+    "it": ["ziro", "uan", "tu", "tri", "for", "faiv", "siks", "seven", "eit", "nain"],
+}
 
 
 def wide_speakers():
     """--voices wide: WIDE_SPEAKERS identities. Speakers 4 and 5 keep the test voices of the
     chosen --test-voices; every other speaker draws a voice that no test speaker uses (an
-    espeak accent and variant no test speaker has, or another flite/festival voice), then
-    its own pitch, speed, vocal-tract (formant) scaling and pitch offset."""
+    espeak English accent and variant no test speaker has, a non-native accent: a voice of
+    another language reading respelt English, or another flite/festival voice), then its
+    own pitch, speed, vocal-tract (formant) scaling and pitch offset."""
     tests = {i: SPEAKERS[i] for i in TEST_SPEAKERS}
     t_variants = {t["variant"].lower() for t in tests.values() if t["engine"] == "espeak"}
     t_bases = {(t["engine"], t["base"]) for t in tests.values()}
@@ -163,10 +176,14 @@ def wide_speakers():
         s = dict(id=i, gender="female" if female else "male", age=r.randint(18, 75),
                  height=r.randint(158, 176) if female else r.randint(168, 194), formant=formant)
         u = r.random()
-        if u < 0.65:
+        if u < 0.5:
             s.update(engine="espeak", base=r.choice(accents), de="de", variant=r.choice(variants),
                      pitch=r.randint(15, 85), speed=r.randint(125, 195), semis=r.uniform(-2.0, 2.0))
-        elif u < 0.83 and flite:
+        elif u < 0.68:
+            base = r.choice(sorted(ACCENT_VOICES))
+            s.update(engine="espeak", base=base, de="de", variant=r.choice(variants), spell=ACCENT_VOICES[base],
+                     pitch=r.randint(15, 85), speed=r.randint(125, 195), semis=r.uniform(-2.0, 2.0))
+        elif u < 0.84 and flite:
             base = r.choice(flite)
             s.update(engine="flite", base=base, pitch=FLITE_VOICES[base] * 2.0 ** (r.uniform(-4.0, 5.0) / 12.0),
                      speed=r.uniform(0.85, 1.2), semis=0.0)
@@ -256,8 +273,9 @@ def make_raw_espeak_flite(job):
     try:
         if s["engine"] == "espeak":
             voice = (s["de"] if lang == "german" else s["base"]) + "+" + s["variant"]
+            text = ACCENT_WORDS[s["spell"]][digit] if "spell" in s and lang == "english" else WORDS[lang][digit]
             run(["espeak-ng", "-v", voice, "-p", str(p["pitch"]), "-s", str(p["speed"]),
-                 "-w", src, WORDS[lang][digit]])
+                 "-w", src, text])
         else:
             text = GERMAN_RESPELT[digit] if lang == "german" else WORDS[lang][digit]
             run(["flite", "-voice", s["base"], "--setf", f"int_f0_target_mean={p['pitch']:.1f}",
@@ -561,8 +579,9 @@ def main():
             train = [v for v in SPEAKERS if v["id"] not in TEST_SPEAKERS]
             voices = {(v["engine"], v["base"], v.get("variant")) for v in train}
             engines = {e: sum(v["engine"] == e for v in train) for e in ("espeak", "flite", "festival")}
-            print(f"training speakers: {len(train)} ({', '.join(f'{n} {e}' for e, n in engines.items())}),"
-                  f" {len(voices)} engine voices")
+            accented = sum("spell" in v for v in train)
+            print(f"training speakers: {len(train)} ({', '.join(f'{n} {e}' for e, n in engines.items())};"
+                  f" {accented} espeak with a non-native accent), {len(voices)} engine voices")
         return
     langs = ("english",) if a.lang == "en" else ("english", "german")
     trials = (WIDE_SIZES if a.voices == "wide" else SIZES)[a.size]
