@@ -120,7 +120,7 @@ def use_engine_test_voices():
 # and demonic ones), flite's kal, kal16, awb, rms and slt (awb_time speaks only times), and
 # festival's kal_diphone, ked_diphone and cmu_us_slt_arctic_hts. The table is fixed (a hash
 # of "wide" and the speaker id, not of --seed): the same speakers in every wide corpus.
-WIDE_VERSION = 2
+WIDE_VERSION = 3
 WIDE_SPEAKERS = 120
 WIDE_SIZES = {"ci": 1, "default": 5, "full": 13}   # trials per (speaker, language, digit)
 ESPEAK_ACCENTS = ["en-us", "en-gb", "en-029", "en-gb-scotland", "en-gb-x-gbclan",
@@ -399,6 +399,9 @@ def utterance_params_wide(seed, spk, lang, digit, trial, n_variants):
         floor_db=r.uniform(-88.0, -72.0),
         lead=r.uniform(0.0, 0.01) if tight else r.uniform(0.02, 0.15),
         tail=r.uniform(0.0, 0.03) if tight else r.uniform(0.04, 0.2),
+        # tight: the finished recording (speech, noise, channel) is trimmed at both ends where
+        # it stays this many dB below the speech peak, as a recording tool trims (FSDD)
+        trim_db=r.uniform(20.0, 35.0) if tight else None,
         noise_offset=r.random(),
     )
 
@@ -445,6 +448,9 @@ def make_utterance_wide(job):
     channel = ["sinc", f"{p['highpass']:.0f}-{p['lowpass']:.0f}"]
     if p["eq"][0]:
         channel += ["bass", f"{p['eq'][1]:.1f}", f"{p['eq'][2]:.0f}", "treble", f"{p['eq'][3]:.1f}", f"{p['eq'][4]:.0f}"]
+    if p["trim_db"] is not None:
+        thr = f"{100.0 * 10.0 ** ((p['peak_db'] - p['trim_db']) / 20.0):.4f}%"
+        channel += ["silence", "1", "0.005", thr, "reverse", "silence", "1", "0.005", thr, "reverse"]
     speech = "|sox -R " + raw + " -p " + " ".join(fx)
     noise = f"|sox -R {path} -p trim {off}s {n_out}s vol {gain:.3e}"
     tmp = tmp_name(dst)
