@@ -12,6 +12,10 @@ Speakers are identities (engine, accent/voice, variant, pitch, speed, formant sc
 espeak-ng, flite and festival; every utterance gets jitter (pitch, tempo, formant), the same
 band limits for all engines, optional reverb, a gain and a full-band low noise floor, and is
 resampled once to 48 kHz. Test speakers 4 and 5 use voices no training speaker uses (--test-voices).
+--lang en keeps the English digits only (10 classes); --voices wide makes 120 speakers over
+every English voice of the three engines plus non-native accents, and --conditions wide
+(its default) varied recording conditions (telephone band, EQ, noise, rooms, trimming), for
+models meant to carry over to recorded speech. Without them the corpus is as it always was.
 
 Deterministic from --seed (every random choice comes from a SHA-256 of the seed and the
 utterance's name; sox runs with -R). Parallel (-j). Resumable: finished files are skipped,
@@ -563,7 +567,8 @@ def main():
                          "band on a share, EQ, noise at several levels and colours, rooms, tight "
                          "trimming); default: wide with --voices wide, else standard")
     ap.add_argument("--list", action="store_true",
-                    help="only print the corpus's files (name, label, split) and exit")
+                    help="only print the corpus's files (name, label, split: train, validation "
+                         "(part of train) or test) and exit")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     a = ap.parse_args()
     if a.conditions is None:
