@@ -2,7 +2,8 @@
  * lists follow the HD rule and name only existing files, speakers 4 and 5 stay out of
  * training, every file is 48 kHz 16-bit mono FLAC, the loader and front end read it, and
  * `spikeline features` / `spikeline events` turn it into a cache and a valid event file, and
- * `spikeline eval --per-speaker` groups its test speakers by whether training heard them. */
+ * `spikeline eval --per-speaker` groups its test speakers by whether training heard them; and
+ * the default corpus stays byte-identical to what the version-3 generator made. */
 #include <check.h>
 #include <dirent.h>
 #include <math.h>
@@ -304,6 +305,51 @@ START_TEST(eval_voices_script) {
 }
 END_TEST
 
+/* FNV-1a of every file of the ci corpus (names, in sorted order, then their bytes): audio,
+ * split lists, corpus.json and speaker_db.json, as the version-3 generator made them before
+ * the --lang/--voices/--conditions options existed. New options must leave the default
+ * corpus byte-identical. */
+#define SL_CI_CORPUS_DIGEST 0x8d77911daae7a903ULL
+
+static unsigned long long fnv(unsigned long long h, const void *data, size_t n) {
+  const unsigned char *b = data;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
+
+static int cmp_name(const void *a, const void *b) { return strcmp(a, b); }
+
+START_TEST(default_corpus_unchanged) {
+  static char names[CI_FILES + 8][80];
+  char p[1024];
+  int n = 0;
+  snprintf(p, sizeof p, "%s/audio", SL_CORPUS_CI);
+  DIR *d = opendir(p);
+  ck_assert_ptr_nonnull(d);
+  struct dirent *de;
+  while ((de = readdir(d)))
+    if (de->d_name[0] != '.' && n < CI_FILES + 1) snprintf(names[n++], sizeof names[0], "audio/%.70s", de->d_name);
+  closedir(d);
+  ck_assert_int_eq(n, CI_FILES);
+  qsort(names, n, sizeof names[0], cmp_name);
+  const char *meta[] = {"corpus.json", "speaker_db.json", "test_filenames.txt", "train_filenames.txt",
+                        "validation_filenames.txt"};
+  for (int i = 0; i < 5; i++) snprintf(names[n++], sizeof names[0], "%s", meta[i]);
+  unsigned long long h = 1469598103934665603ULL;
+  static unsigned char buf[1 << 20];
+  for (int i = 0; i < n; i++) {
+    h = fnv(h, names[i], strlen(names[i]));
+    snprintf(p, sizeof p, "%s/%s", SL_CORPUS_CI, names[i]);
+    FILE *f = fopen(p, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", p);
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) h = fnv(h, buf, got);
+    fclose(f);
+  }
+  ck_assert_msg(h == SL_CI_CORPUS_DIGEST, "ci corpus digest %016llx, expected %016llx", h, SL_CI_CORPUS_DIGEST);
+}
+END_TEST
+
 int main(void) {
   const char *t = getenv("SL_TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
@@ -311,6 +357,7 @@ int main(void) {
   TCase *tc = tcase_create("corpus");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, split_rule);
+  tcase_add_test(tc, default_corpus_unchanged);
   tcase_add_test(tc, files_and_features);
   tcase_add_test(tc, cli_cache_and_events);
   tcase_add_test(tc, per_speaker_groups);

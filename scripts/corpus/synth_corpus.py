@@ -12,6 +12,10 @@ Speakers are identities (engine, accent/voice, variant, pitch, speed, formant sc
 espeak-ng, flite and festival; every utterance gets jitter (pitch, tempo, formant), the same
 band limits for all engines, optional reverb, a gain and a full-band low noise floor, and is
 resampled once to 48 kHz. Test speakers 4 and 5 use voices no training speaker uses (--test-voices).
+--lang en keeps the English digits only (10 classes); --voices wide makes 120 speakers over
+every English voice of the three engines plus non-native accents, and --conditions wide
+(its default) varied recording conditions (telephone band, EQ, noise, rooms, trimming), for
+models meant to carry over to recorded speech. Without them the corpus is as it always was.
 
 Deterministic from --seed (every random choice comes from a SHA-256 of the seed and the
 utterance's name; sox runs with -R). Parallel (-j). Resumable: finished files are skipped,
@@ -114,6 +118,86 @@ def use_engine_test_voices():
         SPEAKERS[b] = dict(id=b, **va)
 
 
+# ---------------------------------------------------------------- --voices wide
+# Every English voice the Debian 12 packages offer (mbrola and pico voices are not in Debian
+# main): espeak-ng's eight English accents x its voice variants (all but the robotic, whisper
+# and demonic ones), flite's kal, kal16, awb, rms and slt (awb_time speaks only times), and
+# festival's kal_diphone, ked_diphone and cmu_us_slt_arctic_hts. The table is fixed (a hash
+# of "wide" and the speaker id, not of --seed): the same speakers in every wide corpus.
+WIDE_VERSION = 3
+WIDE_SPEAKERS = 120
+WIDE_SIZES = {"ci": 1, "default": 5, "full": 13}   # trials per (speaker, language, digit)
+ESPEAK_ACCENTS = ["en-us", "en-gb", "en-029", "en-gb-scotland", "en-gb-x-gbclan",
+                  "en-gb-x-gbcwmd", "en-gb-x-rp", "en-us-nyc"]
+ESPEAK_VARIANTS = [
+    "Alex", "Alicia", "Andrea", "Andy", "Annie", "AnxiousAndy", "Denis", "Diogo", "Gene",
+    "Gene2", "Henrique", "Hugo", "Jacky", "Lee", "Marco", "Mario", "Michael", "Mike", "Nguyen",
+    "Tweaky", "adam", "anika", "announcer", "antonio", "aunty", "belinda", "benjamin", "boris",
+    "caleb", "croak", "david", "ed", "edward", "edward2", "f1", "f2", "f3", "f4", "f5", "fast",
+    "grandma", "grandpa", "gustave", "iven", "iven2", "iven3", "iven4", "john", "kaukovalta",
+    "klatt", "klatt2", "klatt3", "klatt4", "klatt5", "klatt6", "linda", "m1", "m2", "m3", "m4",
+    "m5", "m6", "m7", "m8", "marcelo", "max", "michel", "miguel", "norbert", "pablo", "paul",
+    "pedro", "quincy", "rob", "robert", "sandro", "shelby", "steph", "steph2", "steph3",
+    "travis", "victor", "zac"]
+# engine voice -> its natural f0 (Hz) for flite's int_f0_target_mean
+FLITE_VOICES = {"kal": 105.0, "kal16": 105.0, "awb": 110.0, "rms": 100.0, "slt": 180.0}
+FESTIVAL_VOICES = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]
+# Non-native English: an espeak-ng voice of another language reads the English digits respelt
+# in its own orthography, so its letter-to-sound rules give an accent (German "van", "zix";
+# French final stress; Greek, Spanish, Italian vowels). voice -> spelling key.
+ACCENT_VOICES = {"de": "de", "fr-fr": "fr", "fr-be": "fr", "fr-ch": "fr", "el": "el",
+                 "es": "es", "es-419": "es", "it": "it"}
+ACCENT_WORDS = {
+    "de": ["sieroh", "wann", "tuh", "sri", "fohr", "feif", "sicks", "sewwen", "ejt", "nein"],
+    "fr": ["ziro", "ouane", "tou", "sri", "fore", "faïve", "sixe", "sévène", "eïte", "naïne"],
+    "el": ["ζίρο", "γουάν", "του", "θρι", "φορ", "φάιβ", "σιξ", "σέβεν", "έιτ", "νάιν"],
+    "es": ["síro", "guán", "tu", "zri", "for", "fáif", "siks", "séven", "éit", "náin"],
+    "it": ["ziro", "uan", "tu", "tri", "for", "faiv", "siks", "seven", "eit", "nain"],
+}
+
+
+def wide_speakers():
+    """--voices wide: WIDE_SPEAKERS identities. Speakers 4 and 5 keep the test voices of the
+    chosen --test-voices; every other speaker draws a voice that no test speaker uses (an
+    espeak English accent and variant no test speaker has, a non-native accent: a voice of
+    another language reading respelt English, or another flite/festival voice), then its
+    own pitch, speed, vocal-tract (formant) scaling and pitch offset."""
+    tests = {i: SPEAKERS[i] for i in TEST_SPEAKERS}
+    t_variants = {t["variant"].lower() for t in tests.values() if t["engine"] == "espeak"}
+    t_bases = {(t["engine"], t["base"]) for t in tests.values()}
+    variants = [v for v in ESPEAK_VARIANTS if v.lower() not in t_variants]
+    accents = [v for v in ESPEAK_ACCENTS if ("espeak", v) not in t_bases]
+    flite = [v for v in sorted(FLITE_VOICES) if ("flite", v) not in t_bases]
+    fest = [v for v in FESTIVAL_VOICES if ("festival", v) not in t_bases]
+    out = []
+    for i in range(WIDE_SPEAKERS):
+        if i in tests:
+            out.append(dict(tests[i], id=i))
+            continue
+        r = rng_for("wide", i)
+        formant = r.uniform(0.88, 1.14)
+        female = formant > 1.03
+        s = dict(id=i, gender="female" if female else "male", age=r.randint(18, 75),
+                 height=r.randint(158, 176) if female else r.randint(168, 194), formant=formant)
+        u = r.random()
+        if u < 0.5:
+            s.update(engine="espeak", base=r.choice(accents), de="de", variant=r.choice(variants),
+                     pitch=r.randint(15, 85), speed=r.randint(125, 195), semis=r.uniform(-2.0, 2.0))
+        elif u < 0.68:
+            base = r.choice(sorted(ACCENT_VOICES))
+            s.update(engine="espeak", base=base, de="de", variant=r.choice(variants), spell=ACCENT_VOICES[base],
+                     pitch=r.randint(15, 85), speed=r.randint(125, 195), semis=r.uniform(-2.0, 2.0))
+        elif u < 0.84 and flite:
+            base = r.choice(flite)
+            s.update(engine="flite", base=base, pitch=FLITE_VOICES[base] * 2.0 ** (r.uniform(-4.0, 5.0) / 12.0),
+                     speed=r.uniform(0.85, 1.2), semis=0.0)
+        else:
+            s.update(engine="festival", base=r.choice(fest), pitch=0, speed=r.uniform(0.85, 1.2),
+                     semis=r.uniform(-4.0, 4.0))
+        out.append(s)
+    return out
+
+
 def rng_for(*parts):
     """A random.Random seeded from a SHA-256 of the parts (stable across runs and hosts)."""
     h = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
@@ -193,8 +277,9 @@ def make_raw_espeak_flite(job):
     try:
         if s["engine"] == "espeak":
             voice = (s["de"] if lang == "german" else s["base"]) + "+" + s["variant"]
+            text = ACCENT_WORDS[s["spell"]][digit] if "spell" in s and lang == "english" else WORDS[lang][digit]
             run(["espeak-ng", "-v", voice, "-p", str(p["pitch"]), "-s", str(p["speed"]),
-                 "-w", src, WORDS[lang][digit]])
+                 "-w", src, text])
         else:
             text = GERMAN_RESPELT[digit] if lang == "german" else WORDS[lang][digit]
             run(["flite", "-voice", s["base"], "--setf", f"int_f0_target_mean={p['pitch']:.1f}",
@@ -290,13 +375,106 @@ def make_utterance(job):
     return 1
 
 
+# --voices wide: recording conditions. The speech chain (22,050 Hz) varies the voice (formant,
+# pitch, tempo), adds a room (sox reverb) on a share, sets the peak and pads; the mix with
+# coloured noise then goes through the channel: high-pass, low-pass (a share at 3.4-4 kHz,
+# like 8 kHz telephone audio), bass/treble tilt. A share is trimmed to near-minimal silence.
+NOISES = ("white", "pink", "brown")
+
+
+def utterance_params_wide(seed, spk, lang, digit, trial, n_variants):
+    s = SPEAKERS[spk]
+    r = rng_for(seed, "utt-wide", spk, lang, digit, trial)
+    phone = r.random() < 0.45
+    tight = r.random() < 0.5
+    noisy = r.random() < 0.75
+    return dict(
+        k=r.randrange(n_variants),
+        formant=s["formant"] * r.uniform(0.94, 1.06),
+        cents=100.0 * (s["semis"] + r.uniform(-2.0, 2.0)),
+        tempo=r.uniform(0.85, 1.25),
+        highpass=r.uniform(100.0, 300.0) if phone else r.uniform(40.0, 150.0),
+        lowpass=r.uniform(3400.0, 4000.0) if phone else r.uniform(4500.0, 7600.0),
+        eq=(r.random() < 0.7, r.uniform(-8.0, 8.0), r.uniform(80.0, 300.0), r.uniform(-8.0, 8.0), r.uniform(1500.0, 4000.0)),
+        reverb=(r.random() < 0.35, r.uniform(10, 70), r.uniform(10, 80), r.uniform(10, 100), r.uniform(0, 15), r.uniform(-6, 0)),
+        peak_db=r.uniform(-20.0, -8.0),
+        # noise RMS this many dB below the speech peak (speech RMS is ~12-15 dB below it)
+        noise=(r.choice(NOISES), r.uniform(25.0, 60.0)) if noisy else ("white", None),
+        floor_db=r.uniform(-88.0, -72.0),
+        lead=r.uniform(0.0, 0.01) if tight else r.uniform(0.02, 0.15),
+        tail=r.uniform(0.0, 0.03) if tight else r.uniform(0.04, 0.2),
+        # tight: the finished recording (speech, noise, channel) is trimmed at both ends where
+        # it stays this many dB below the speech peak, as a recording tool trims (FSDD)
+        trim_db=r.uniform(20.0, 35.0) if tight else None,
+        noise_offset=r.random(),
+    )
+
+
+def make_noises(work):
+    """20 s of white, pink and brown noise (float, 48 kHz) and their RMS in dBFS."""
+    noises = {}
+    for colour in NOISES:
+        path = os.path.join(work, f"noise-{colour}.wav")
+        if not os.path.exists(path):
+            tmp = tmp_name(path)
+            run(["sox", "-R", "-n", "-r", str(RATE), "-c", "1", "-e", "floating-point", "-b", "32",
+                 tmp, "synth", "20", f"{colour}noise"])
+            os.replace(tmp, path)
+        p = subprocess.run(["sox", path, "-n", "stats"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        rms = [ln.split()[-1] for ln in p.stderr.decode().splitlines() if ln.startswith("RMS lev dB")]
+        if p.returncode != 0 or not rms:
+            raise RuntimeError(f"sox stats failed on {path}")
+        noises[colour] = (path, float(rms[0]))
+    return noises
+
+
+def make_utterance_wide(job):
+    seed, out, work, spk, lang, digit, trial, n_variants, noises, noise_frames = job
+    dst = os.path.join(out, "audio", basename(lang, spk, trial, digit))
+    if os.path.exists(dst):
+        return 1
+    p = utterance_params_wide(seed, spk, lang, digit, trial, n_variants)
+    raw = raw_path(work, spk, lang, digit, p["k"])
+    frames, rate = wav_frames(raw)
+    v = p["formant"]
+    fx = ["speed", f"{v:.4f}", "pitch", f"{-1200.0 * math.log2(v) + p['cents']:.1f}",
+          "tempo", "-s", f"{p['tempo'] / v:.4f}"]
+    if p["reverb"][0]:
+        fx += ["reverb"] + [f"{x:.0f}" for x in p["reverb"][1:4]] + ["100", f"{p['reverb'][4]:.0f}", f"{p['reverb'][5]:.1f}"]
+    fx += ["norm", f"{p['peak_db']:.2f}", "pad", f"{p['lead']:.3f}", f"{p['tail']:.3f}",
+           "rate", "-v", str(RATE)]
+    n_out = int(round((frames / rate / p["tempo"] + p["lead"] + p["tail"]) * RATE))
+    colour, below_peak = p["noise"]
+    path, rms = noises[colour]
+    level = p["floor_db"] if below_peak is None else p["peak_db"] - below_peak
+    gain = 10.0 ** ((level - rms) / 20.0)
+    off = int(p["noise_offset"] * max(1, noise_frames - n_out - 1))
+    channel = ["sinc", f"{p['highpass']:.0f}-{p['lowpass']:.0f}"]
+    if p["eq"][0]:
+        channel += ["bass", f"{p['eq'][1]:.1f}", f"{p['eq'][2]:.0f}", "treble", f"{p['eq'][3]:.1f}", f"{p['eq'][4]:.0f}"]
+    if p["trim_db"] is not None:
+        thr = f"{100.0 * 10.0 ** ((p['peak_db'] - p['trim_db']) / 20.0):.4f}%"
+        channel += ["silence", "1", "0.005", thr, "reverse", "silence", "1", "0.005", thr, "reverse"]
+    speech = "|sox -R " + raw + " -p " + " ".join(fx)
+    noise = f"|sox -R {path} -p trim {off}s {n_out}s vol {gain:.3e}"
+    tmp = tmp_name(dst)
+    try:
+        run(["sox", "-R", "-m", "-v", "1", speech, "-v", "1", noise,
+             "-b", "16", "-c", "1", "-r", str(RATE), tmp, "trim", "0", f"{n_out}s"] + channel)
+        os.replace(tmp, dst)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return 1
+
+
 # ---------------------------------------------------------------- split, lists, metadata
-def split_lists(seed, trials):
+def split_lists(seed, trials, langs=("english", "german")):
     """HD rule: all of speakers 4 and 5, plus 5 % of each digit x language of the others,
     go to test. Validation: 10 % of each digit x language of the remaining training files
     (training speakers only); it is a subset of train_filenames.txt."""
     train, test, valid = [], [], []
-    for lang in ("english", "german"):
+    for lang in langs:
         for digit in range(10):
             group = [basename(lang, s["id"], t, digit) for s in SPEAKERS
                      if s["id"] not in TEST_SPEAKERS for t in range(trials)]
@@ -337,7 +515,8 @@ class Progress:
 
 def unseen_voice_problems():
     """Why a test speaker's voice is not unseen: a training speaker with the same engine
-    voice (and, for espeak, the same variant) — [] when both test voices are new."""
+    voice, or for espeak the same accent or the same variant (compared without case: espeak
+    finds variant files by exact name, and "Annie" is one) — [] when both test voices are new."""
     train = [s for s in SPEAKERS if s["id"] not in TEST_SPEAKERS]
     bad = []
     for t in (SPEAKERS[i] for i in TEST_SPEAKERS):
@@ -346,7 +525,9 @@ def unseen_voice_problems():
                 continue
             if t["engine"] != "espeak" and s["base"] == t["base"]:
                 bad.append(f"test speaker {t['id']} has the voice {t['base']} of training speaker {s['id']}")
-            if t["engine"] == "espeak" and s["variant"] == t["variant"]:
+            if t["engine"] == "espeak" and s["base"] == t["base"]:
+                bad.append(f"test speaker {t['id']} has the espeak accent {t['base']} of training speaker {s['id']}")
+            if t["engine"] == "espeak" and s["variant"].lower() == t["variant"].lower():
                 bad.append(f"test speaker {t['id']} has the espeak variant {t['variant']} of training speaker {s['id']}")
     return bad
 
@@ -360,7 +541,8 @@ def check_tools():
 def main():
     ap = argparse.ArgumentParser(description="Synthesise a spoken-digit corpus in the Heidelberg Digits layout.")
     ap.add_argument("--size", choices=sorted(SIZES), default="default",
-                    help="ci (960 files), default (4,080) or full (10,320)")
+                    help="ci, default or full: 800, 4,000 or 10,400 files (standard voices, both languages); "
+                         "--voices wide: 2,400, 12,000 or 31,200; --lang en halves them")
     ap.add_argument("--out", help="output directory (created; re-running resumes); required unless --check-voices")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers")
@@ -373,12 +555,30 @@ def main():
                          "(engines), or two more pairs of unseen espeak voices (espeak-b, espeak-c)")
     ap.add_argument("--check-voices", action="store_true",
                     help="only check that the test speakers' voices are unseen in training, print them, exit")
+    ap.add_argument("--lang", choices=("both", "en"), default="both",
+                    help="both: English and German digits, 20 classes (default); en: English "
+                         "digits only, 10 classes, labels 0-9 as HD's English labels")
+    ap.add_argument("--voices", choices=("standard", "wide"), default="standard",
+                    help="standard: the 20 speakers of the default corpus; wide: 120 speakers over "
+                         "every English voice of espeak-ng, flite and festival (and, unless "
+                         "--conditions standard, wide recording conditions)")
+    ap.add_argument("--conditions", choices=("standard", "wide"),
+                    help="recording conditions: standard (the default corpus's) or wide (telephone "
+                         "band on a share, EQ, noise at several levels and colours, rooms, tight "
+                         "trimming); default: wide with --voices wide, else standard")
+    ap.add_argument("--list", action="store_true",
+                    help="only print the corpus's files (name, label, split: train, validation "
+                         "(part of train) or test) and exit")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     a = ap.parse_args()
+    if a.conditions is None:
+        a.conditions = a.voices
     if a.test_voices == "engines":
         use_engine_test_voices()
     elif a.test_voices in ALT_TEST_VOICES:
         use_alt_test_voices(a.test_voices)
+    if a.voices == "wide":
+        SPEAKERS[:] = wide_speakers()
     bad = unseen_voice_problems()
     if bad:
         sys.exit(f"synth_corpus: --test-voices {a.test_voices}: " + "; ".join(bad))
@@ -386,12 +586,28 @@ def main():
         for i in TEST_SPEAKERS:
             v = SPEAKERS[i]
             print(f"test speaker {i}: {v['engine']} {v['base']}" + (f"+{v['variant']}" if v.get("variant") else ""))
+        if a.voices == "wide":
+            train = [v for v in SPEAKERS if v["id"] not in TEST_SPEAKERS]
+            voices = {(v["engine"], v["base"], v.get("variant")) for v in train}
+            engines = {e: sum(v["engine"] == e for v in train) for e in ("espeak", "flite", "festival")}
+            accented = sum("spell" in v for v in train)
+            print(f"training speakers: {len(train)} ({', '.join(f'{n} {e}' for e, n in engines.items())};"
+                  f" {accented} espeak with a non-native accent), {len(voices)} engine voices")
+        return
+    langs = ("english",) if a.lang == "en" else ("english", "german")
+    trials = (WIDE_SIZES if a.voices == "wide" else SIZES)[a.size]
+    if a.list:
+        train, test, valid = split_lists(a.seed, trials, langs)
+        where = {**{x: "train" for x in train}, **{x: "test" for x in test}}
+        valid = set(valid)
+        for name in sorted(where):
+            label = int(name[-6]) + (10 if name.startswith("lang-german") else 0)
+            print(f"{name}\t{label}\t{'validation' if name in valid else where[name]}")
         return
     if not a.out:
         ap.error("the following arguments are required: --out")
     check_tools()
 
-    trials = SIZES[a.size]
     n_variants = min(6, max(2, (trials + 1) // 2))
     out = os.path.abspath(a.out)
     work = os.path.join(out, ".work")
@@ -400,12 +616,23 @@ def main():
     meta_path = os.path.join(out, "corpus.json")
     meta = dict(generator="spikeline synth_corpus.py", generator_version=GEN_VERSION,
                 size=a.size, seed=a.seed, test_voices=a.test_voices, trials=trials, engine_variants=n_variants,
-                speakers=len(SPEAKERS), files=len(SPEAKERS) * 20 * trials)
+                speakers=len(SPEAKERS), files=len(SPEAKERS) * 10 * len(langs) * trials)
+    # the default corpus's corpus.json stays as it was: the new keys only when not default
+    defaults = dict(lang="both", voices="standard", conditions="standard", wide_version=None)
+    if a.lang != "both":
+        meta.update(lang=a.lang, classes=10 * len(langs))
+    if a.voices == "wide":
+        meta.update(voices=a.voices)
+    if a.conditions == "wide":
+        meta.update(conditions=a.conditions)
+    if "wide" in (a.voices, a.conditions):
+        meta.update(wide_version=WIDE_VERSION)
     if os.path.exists(meta_path):
         with open(meta_path) as f:
             old = json.load(f)
-        for key in ("generator_version", "size", "seed", "test_voices"):
-            if old.get(key) != meta[key] and a.replace:
+        for key in ("generator_version", "size", "seed", "test_voices", "lang", "voices", "conditions",
+                    "wide_version"):
+            if old.get(key, defaults.get(key)) != meta.get(key, defaults.get(key)) and a.replace:
                 print(f"synth: replacing the corpus in {out} ({key} was {old.get(key)!r})", file=sys.stderr)
                 for sub in ("audio", ".work"):
                     shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
@@ -413,9 +640,9 @@ def main():
                 os.makedirs(os.path.join(out, "audio"), exist_ok=True)
                 os.makedirs(os.path.join(work, "raw"), exist_ok=True)
                 break
-            if old.get(key) != meta[key]:
-                sys.exit(f"synth_corpus: {out} holds a corpus with {key}={old.get(key)!r}, not "
-                         f"{meta[key]!r}; use another --out or delete it")
+            if old.get(key, defaults.get(key)) != meta.get(key, defaults.get(key)):
+                sys.exit(f"synth_corpus: {out} holds a corpus with {key}={old.get(key, defaults.get(key))!r}, not "
+                         f"{meta.get(key, defaults.get(key))!r}; use another --out or delete it")
     # leftovers of a killed run
     for d in (os.path.join(out, "audio"), os.path.join(work, "raw"), out):
         for name in os.listdir(d):
@@ -432,13 +659,15 @@ def main():
              tmp, "synth", "20", "whitenoise"])
         os.replace(tmp, noise_path)
     noise_frames = 20 * RATE
+    wide = a.conditions == "wide"
+    noise = make_noises(work) if wide else noise_path
+    params = utterance_params_wide if wide else utterance_params
 
-    langs = ("english", "german")
     # only the engine words that missing utterances need (a resumed run may need none)
-    jobs = [(a.seed, out, work, s["id"], lang, d, t, n_variants, noise_path, noise_frames)
+    jobs = [(a.seed, out, work, s["id"], lang, d, t, n_variants, noise, noise_frames)
             for s in SPEAKERS for lang in langs for d in range(10) for t in range(trials)
             if not os.path.exists(os.path.join(out, "audio", basename(lang, s["id"], t, d)))]
-    need = sorted({(j[3], j[4], j[5], utterance_params(a.seed, j[3], j[4], j[5], j[6], n_variants)["k"])
+    need = sorted({(j[3], j[4], j[5], params(a.seed, j[3], j[4], j[5], j[6], n_variants)["k"])
                    for j in jobs})
     with mp.Pool(max(1, a.jobs)) as pool:
         # stage 1: engine words (festival speakers batched per speaker, started first)
@@ -459,10 +688,10 @@ def main():
 
         # stage 2: utterances
         prog = Progress("utterances", len(jobs), a.quiet)
-        for n in pool.imap_unordered(make_utterance, jobs, chunksize=4):
+        for n in pool.imap_unordered(make_utterance_wide if wide else make_utterance, jobs, chunksize=4):
             prog.step(n)
 
-    train, test, valid = split_lists(a.seed, trials)
+    train, test, valid = split_lists(a.seed, trials, langs)
     write_atomic(os.path.join(out, "train_filenames.txt"), "".join(x + "\n" for x in train))
     write_atomic(os.path.join(out, "test_filenames.txt"), "".join(x + "\n" for x in test))
     write_atomic(os.path.join(out, "validation_filenames.txt"), "".join(x + "\n" for x in valid))
