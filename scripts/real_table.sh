@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # real_table.sh FSDD_DIR OUTDIR [--seeds N] [--epochs E] [--qat Q] [--splits official,loso]
-#               [--methods LIST] [--jobs J] [--batch B] — the real-voice benchmark of docs/results.md:
+#               [--methods LIST] [--jobs J] [--batch B] [--extra CACHE.slf]
+# The real-voice benchmark of docs/results.md:
 # deployed accuracy (bit-accurate C model, hardware rule) on the Free Spoken Digit Dataset,
 # FSDD's official split (takes 0-4 test) and leave-one-speaker-out (one fold per speaker),
 # for every method below, N seeds each (default 3), mean ± sd over seeds.
@@ -11,14 +12,16 @@
 #   deepr2    DEEP R + RigL, 1/2 pruned      --delays fixed --deepr 1 --candidates 4 --sparsity 1/2
 #   deepr8    DEEP R + RigL, 7/8 pruned      --delays fixed --deepr 1 --candidates 4 --sparsity 7/8
 #   ste8      straight-through on a fixed random mask, 7/8 pruned (the structure baseline)
-# Batch 32 (default; FSDD's ~1,600 training files give 50 optimiser steps per epoch), J runs
-# at a time (default 2), one thread each. Runs already in OUTDIR (summary.txt) are
+# --extra: every sample of CACHE (e.g. the synthetic corpus, features with --band-limit 4000)
+# joins each run's training data (`train --extra-train`): synthetic + real. Batch 32 (default;
+# FSDD's ~1,600 training files give 50 optimiser steps per epoch), J runs at a time (default
+# 2), one thread each. Runs already in OUTDIR (summary.txt) are
 # kept, so an interrupted table resumes. Writes OUTDIR/runs.csv and OUTDIR/table.md.
 set -euo pipefail
-usage() { sed -n '2,16p' "$0" >&2; exit 2; }
+usage() { sed -n '2,19p' "$0" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 data=$1; out=$2; shift 2
-seeds=3 ep=60 qat=3 batch=32 splits=official,loso methods=none,fixed,dcls,ste,deepr2,deepr8 jobs=2
+seeds=3 ep=60 qat=3 batch=32 extra='' splits=official,loso methods=none,fixed,dcls,ste,deepr2,deepr8 jobs=2
 while [ $# -gt 0 ]; do
   case $1 in
     --seeds) seeds=$2; shift 2 ;;
@@ -28,11 +31,13 @@ while [ $# -gt 0 ]; do
     --methods) methods=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --batch) batch=$2; shift 2 ;;
+    --extra) extra=$2; shift 2 ;;
     *) usage ;;
   esac
 done
 cli=${SPIKELINE:-build/cli/spikeline}
 [ -d "$data" ] || { echo "real_table.sh: $data: no such directory" >&2; exit 2; }
+[ -z "$extra" ] || [ -f "$extra" ] || { echo "real_table.sh: $extra: no such feature cache" >&2; exit 2; }
 mkdir -p "$out"
 
 opts() { # method -> training options
@@ -75,11 +80,12 @@ for f in "${folds[@]}"; do
   done
 done
 run_one() { # fold method seed
-  local name="$1-$2-s$3"
+  local name="$1-$2-s$3" more=()
   [ -f "$out/$name/summary.txt" ] && return 0
+  [ -n "$extra" ] && more=(--extra-train "$extra")
   # shellcheck disable=SC2046
   "$cli" train --features "$out/$1.slf" --classes 10 --epochs "$ep" --qat-epochs "$qat" --batch "$batch" \
-    --threads 1 --no-progress --quiet --no-plot --seed "$3" $(opts "$2") -o "$out/$name" \
+    --threads 1 --no-progress --quiet --no-plot --seed "$3" $(opts "$2") "${more[@]}" -o "$out/$name" \
     > "$out/$name.log" 2>&1 || { echo "real_table.sh: $name failed, see $out/$name.log" >&2; return 1; }
 }
 total=${#jobs_list[@]}; done_n=0; t0=$(date +%s)
@@ -138,5 +144,5 @@ awk -F, -v folds="${folds[*]}" -v methods="${method_list[*]}" -v seeds="$seeds" 
     }
   }' "$csv" > "$out/table.md"
 echo "mean ± sd over $seeds seeds, deployed accuracy (C model) in %, $(date -u '+%F %H:%M UTC'), $(nproc) cores:"
-echo "command: scripts/real_table.sh $data $out --seeds $seeds --epochs $ep --qat $qat --batch $batch --splits $splits --methods $methods --jobs $jobs"
+echo "command: scripts/real_table.sh $data $out --seeds $seeds --epochs $ep --qat $qat --batch $batch --splits $splits --methods $methods --jobs $jobs${extra:+ --extra $extra}"
 cat "$out/table.md"
