@@ -21,7 +21,7 @@ static double now_s(void) {
 
 static void usage(void) {
   puts("usage: spikeline features CORPUS_DIR -o CACHE.slf [--test-speakers A[,B] | --fold K]\n"
-       "                          [--band-limit HZ] [--force] [--mix-stereo] [-q]\n\n"
+       "                          [--band-limit HZ] [--top-db DB] [--force] [--mix-stereo] [-q]\n\n"
        "Reads a Heidelberg Digits directory (audio/*.flac + train/test[/validation]_filenames.txt;\n"
        "the real corpus or one from scripts/corpus/synth_corpus.py) or an FSDD folder\n"
        "({digit}_{speaker}_{take}.wav|.flac in CORPUS_DIR or CORPUS_DIR/recordings; label =\n"
@@ -39,6 +39,8 @@ static void usage(void) {
        "  --band-limit HZ      low-pass every file at HZ (1000..10254; 0 = off, the default):\n"
        "                       makes wide-band audio look like band-limited (e.g. 4000 for 8 kHz\n"
        "                       telephone speech) and a corpus of mixed rates uniform\n"
+       "  --top-db DB          floor of the features in dB below the utterance's maximum (20..120,\n"
+       "                       default 80); features then span 0..DB * 0.0198\n"
        "  --force              recompute even when CACHE is up to date\n"
        "  --mix-stereo         average the channels of multi-channel files instead of refusing them\n"
        "  -q                   no progress lines\n\n"
@@ -82,6 +84,15 @@ int sl_cmd_features(int argc, char **argv) {
       }
       if (fold) sp.fold = (int)v;
       else p.band_limit = (int32_t)v;
+    }
+    else if (!strcmp(argv[i], "--top-db") && i + 1 < argc) {
+      char *end;
+      double v = strtod(argv[++i], &end);
+      if (end == argv[i] || *end || !(v >= 20.0 && v <= 120.0)) {
+        sl_cli_error("features", "--top-db '%s': not a level in dB, 20..120", argv[i]);
+        return 2;
+      }
+      p.top_db = (float)v;
     }
     else if (!strcmp(argv[i], "--force")) force = 1;
     else if (!strcmp(argv[i], "--mix-stereo")) p.mix_stereo = 1;

@@ -5,7 +5,7 @@
 #include "sl_augment.h"
 
 int sl_augment_on(const sl_train_cfg *c) {
-  return c->aug_shift > 0 || c->aug_stretch > 0 || c->aug_time > 0;
+  return c->aug_shift > 0 || c->aug_stretch > 0 || c->aug_time > 0 || c->aug_fmask > 0 || c->aug_tmask > 0;
 }
 
 uint64_t sl_augment_key(uint64_t seed, int32_t epoch, int32_t index) {
@@ -20,11 +20,47 @@ void sl_augment_draw(const sl_train_cfg *c, uint64_t key, double *stretch, doubl
   *fshift = c->aug_shift * (2.0 * sl_unif(&r) - 1.0);
 }
 
+/* width in 0..max, then the first index so that the range fits in n */
+static void draw_range(uint64_t *r, int32_t max, int32_t n, int32_t *first, int32_t *width) {
+  int32_t w = (int32_t)(sl_unif(r) * (max + 1));
+  if (w > max) w = max;
+  if (w > n) w = n;
+  int32_t f = (int32_t)(sl_unif(r) * (n - w + 1));
+  if (f > n - w) f = n - w;
+  *first = f;
+  *width = w;
+}
+
+void sl_augment_draw_masks(const sl_train_cfg *c, int32_t steps, int32_t channels, uint64_t key,
+                           int32_t *f0, int32_t *fw, int32_t *t0, int32_t *tw) {
+  /* a stream of its own, so that the other draws stay what they were without masks */
+  uint64_t r = sl_hash64(key ^ 0x6D61736B73ull);
+  draw_range(&r, c->aug_fmask, channels, f0, fw);
+  draw_range(&r, c->aug_tmask, steps, t0, tw);
+}
+
+void sl_augment_mask(uint8_t *g, int32_t steps, int32_t channels, int32_t f0, int32_t fw, int32_t t0,
+                     int32_t tw) {
+  for (int32_t t = 0; t < steps; t++) {
+    uint8_t *row = g + (size_t)t * channels;
+    if (t >= t0 && t < t0 + tw) {
+      for (int32_t ch = 0; ch < channels; ch++) row[ch] = 0;
+      continue;
+    }
+    for (int32_t ch = f0; ch < f0 + fw && ch < channels; ch++) row[ch] = 0;
+  }
+}
+
 void sl_augment(uint8_t *out, const uint8_t *in, int32_t steps, int32_t channels, const sl_train_cfg *c,
                 uint64_t key) {
   double stretch, tshift, fshift;
   sl_augment_draw(c, key, &stretch, &tshift, &fshift);
   sl_augment_apply(out, in, steps, channels, stretch, tshift, fshift);
+  if (c->aug_fmask > 0 || c->aug_tmask > 0) {
+    int32_t f0, fw, t0, tw;
+    sl_augment_draw_masks(c, steps, channels, key, &f0, &fw, &t0, &tw);
+    sl_augment_mask(out, steps, channels, f0, fw, t0, tw);
+  }
 }
 
 void sl_augment_apply(uint8_t *out, const uint8_t *in, int32_t steps, int32_t channels, double stretch,

@@ -1,5 +1,6 @@
 /* sl_augment.h — training-time augmentation of a sample's payload grid [steps][channels]:
- * a shift along the channel (mel band) axis, a time stretch and a time shift, drawn per
+ * a shift along the channel (mel band) axis, a time stretch, a time shift and a band and a
+ * time mask (SpecAugment), drawn per
  * sample and epoch from a counter-based hash (docs/trainer.md, "Augmentation"). */
 #ifndef SL_AUGMENT_H
 #define SL_AUGMENT_H
@@ -27,6 +28,16 @@ void sl_augment_apply(uint8_t *out, const uint8_t *in, int32_t steps, int32_t ch
                       double tshift, double fshift);
 /* The parameters sl_augment draws for a key. */
 void sl_augment_draw(const sl_train_cfg *c, uint64_t key, double *stretch, double *tshift, double *fshift);
+
+/* SpecAugment-style masks: a band range [f0, f0 + fw) and a time range [t0, t0 + tw) with
+ * fw uniform in 0..aug_fmask, tw in 0..aug_tmask and the first index uniform among those
+ * that keep the range inside the grid, drawn from key (a stream separate from the one of
+ * sl_augment_draw). sl_augment applies them after the resampling. */
+void sl_augment_draw_masks(const sl_train_cfg *c, int32_t steps, int32_t channels, uint64_t key,
+                           int32_t *f0, int32_t *fw, int32_t *t0, int32_t *tw);
+/* Silence (payload 0) the masked bands at every step and every band of the masked steps. */
+void sl_augment_mask(uint8_t *g, int32_t steps, int32_t channels, int32_t f0, int32_t fw, int32_t t0,
+                     int32_t tw);
 
 /* The key of sample `index` in epoch `epoch` of a run with seed `seed`. */
 uint64_t sl_augment_key(uint64_t seed, int32_t epoch, int32_t index);

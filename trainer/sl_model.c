@@ -119,6 +119,8 @@ static const cfg_field fields[] = {
     F("aug-shift", 'f', aug_shift, "augmentation: max shift along the input channels (bands)"),
     F("aug-stretch", 'f', aug_stretch, "augmentation: max relative time stretch (0.1 = +-10 %)"),
     F("aug-time", 'f', aug_time, "augmentation: max time shift (steps)"),
+    I("aug-fmask", aug_fmask, 0, 1024, "augmentation: max width of a silenced band range (bands)"),
+    I("aug-tmask", aug_tmask, 0, 65535, "augmentation: max width of a silenced time range (steps)"),
     F("qat-membrane", 'f', qat_membrane, "fine-tuning: weight of the CE of the mean readout membrane"),
     I("qat-readout-only", qat_readout_only, 0, 1, "fine-tuning: 1 = only the readout projection learns"),
     F("membrane", 'f', membrane, "main phase: weight of the CE of the mean readout membrane"),
@@ -304,6 +306,10 @@ sl_status sl_train_cfg_check(const sl_train_cfg *c, sl_err *err) {
     return sl_err_set(err, SL_ERR_ARG, "aug-stretch %g not in [0, 0.5]", c->aug_stretch);
   if (!(c->aug_time >= 0 && c->aug_time < c->steps))
     return sl_err_set(err, SL_ERR_ARG, "aug-time %g not in [0, steps)", c->aug_time);
+  if (c->aug_fmask >= c->n_in)
+    return sl_err_set(err, SL_ERR_ARG, "aug-fmask %d not in [0, inputs)", (int)c->aug_fmask);
+  if (c->aug_tmask >= c->steps)
+    return sl_err_set(err, SL_ERR_ARG, "aug-tmask %d not in [0, steps)", (int)c->aug_tmask);
   return SL_OK;
 }
 
@@ -1155,7 +1161,7 @@ void sl_model_update(sl_model *m, float lr_w, float lr_pos, int train_pos) {
 /* ------------------------------------------------------------------ checkpoint */
 
 #define CKPT_MAGIC "SLTC"
-#define CKPT_VERSION 4 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss; 3: ste_frac, regrow_every; 4: membrane */
+#define CKPT_VERSION 5 /* 2: the configuration gained dcls_kernel, augmentation and fine-tuning loss; 3: ste_frac, regrow_every; 4: membrane; 5: aug_fmask, aug_tmask */
 #define CKPT_HEADER 64
 
 typedef struct {

@@ -70,8 +70,10 @@ typedef struct {
   float lr_w, lr_w_div, lr_w_final_div, lr_w_pct, lr_pos, lr_qat, l1;
   float adam_b1, adam_b2, adam_eps;
   int32_t smooth;          /* test hook: spike output = smooth arctan step (gradient checks) */
-  /* augmentation of training samples (sl_augment.h): band shift, time stretch, time shift */
+  /* augmentation of training samples (sl_augment.h): band shift, time stretch, time shift,
+   * and the largest widths of one band mask and one time mask (SpecAugment) */
   float aug_shift, aug_stretch, aug_time;
+  int32_t aug_fmask, aug_tmask;
   /* fine-tuning: weight of a second loss term, the cross-entropy of softmax(mean_t M) whose
    * argmax is the hardware decision (argmax of the summed readout membrane); 1 = only the
    * readout projection learns (the hidden layers keep their trained weights) */

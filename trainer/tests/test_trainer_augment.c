@@ -83,6 +83,58 @@ START_TEST(draws_in_range_and_deterministic) {
 }
 END_TEST
 
+START_TEST(mask_silences_exactly_its_ranges) {
+  uint8_t g[T * C];
+  memset(g, 7, sizeof g);
+  sl_augment_mask(g, T, C, 2, 2, 3, 4); /* bands 2-3 everywhere, steps 3-6 entirely */
+  for (int t = 0; t < T; t++)
+    for (int c = 0; c < C; c++) {
+      const int want = (t >= 3 && t < 7) || c == 2 || c == 3 ? 0 : 7;
+      ck_assert_msg(g[t * C + c] == want, "t %d c %d: %d, want %d", t, c, g[t * C + c], want);
+    }
+}
+END_TEST
+
+START_TEST(mask_draws_in_range_and_leave_the_rest) {
+  sl_train_cfg c;
+  sl_train_cfg_default(&c);
+  c.aug_shift = 1.0f;
+  c.aug_time = 2.0f;
+  c.aug_fmask = 3;
+  c.aug_tmask = 5;
+  ck_assert(sl_augment_on(&c));
+  int seen_f[4] = {0}, seen_t[6] = {0}, last_f0 = 0;
+  uint8_t in[T * C], a[T * C], b[T * C];
+  for (int k = 0; k < T * C; k++) in[k] = (uint8_t)(1 + k * 37 % 250);
+  for (int i = 0; i < 2000; i++) {
+    const uint64_t key = sl_augment_key(c.seed, i % 5, i);
+    int32_t f0, fw, t0, tw, g0, gw, u0, uw;
+    sl_augment_draw_masks(&c, T, C, key, &f0, &fw, &t0, &tw);
+    sl_augment_draw_masks(&c, T, C, key, &g0, &gw, &u0, &uw);
+    ck_assert(f0 == g0 && fw == gw && t0 == u0 && tw == uw);
+    ck_assert(fw >= 0 && fw <= 3 && f0 >= 0 && f0 + fw <= C);
+    ck_assert(tw >= 0 && tw <= 5 && t0 >= 0 && t0 + tw <= T);
+    seen_f[fw]++, seen_t[tw]++, last_f0 = f0 > last_f0 ? f0 : last_f0;
+    /* the masked sample = the unmasked one with the ranges silenced */
+    sl_augment(a, in, T, C, &c, key);
+    double st, ts, fs;
+    sl_augment_draw(&c, key, &st, &ts, &fs);
+    sl_augment_apply(b, in, T, C, st, ts, fs);
+    sl_augment_mask(b, T, C, f0, fw, t0, tw);
+    ck_assert_mem_eq(a, b, sizeof a);
+  }
+  for (int w = 0; w <= 3; w++) ck_assert_msg(seen_f[w] > 0, "band mask width %d never drawn", w);
+  for (int w = 0; w <= 5; w++) ck_assert_msg(seen_t[w] > 0, "time mask width %d never drawn", w);
+  ck_assert_int_eq(last_f0, C); /* a zero-width mask may start at C */
+  /* masks off: the draw of the other parameters does not depend on them */
+  double p[3], q[3];
+  sl_augment_draw(&c, sl_augment_key(c.seed, 2, 9), &p[0], &p[1], &p[2]);
+  c.aug_fmask = c.aug_tmask = 0;
+  sl_augment_draw(&c, sl_augment_key(c.seed, 2, 9), &q[0], &q[1], &q[2]);
+  ck_assert(memcmp(p, q, sizeof p) == 0);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("trainer_augment");
   TCase *tc = tcase_create("augment");
@@ -91,6 +143,8 @@ int main(void) {
   tcase_add_test(tc, edges_repeat_bands_and_silence_time);
   tcase_add_test(tc, stretch_resamples_time);
   tcase_add_test(tc, draws_in_range_and_deterministic);
+  tcase_add_test(tc, mask_silences_exactly_its_ranges);
+  tcase_add_test(tc, mask_draws_in_range_and_leave_the_rest);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
