@@ -243,8 +243,9 @@ static void print_per_speaker(const sl_dataset *d, const int32_t *idx, int32_t n
       else snprintf(name, sizeof name, "%d", spk);
       if (k) printf("%*s  %-8s  %7d  %7.2f%%\n", w, name, lang ? "german" : "english", k, 100 * f(ctx, d, sub, k));
     }
-  /* the same samples in two groups: speakers with training samples (new utterances of voices
-   * training heard) and speakers without (unseen voices) */
+  /* the same samples in two groups: speakers with files in the cache's train split (new
+   * utterances of voices training heard, when the model was trained on this cache) and
+   * speakers without. The cache cannot tell what another corpus's model heard: say which. */
   uint8_t *heard = calloc((size_t)max_spk + 2, 1);
   if (heard) {
     for (int32_t i = 0; i < d->n; i++)
@@ -253,7 +254,7 @@ static void print_per_speaker(const sl_dataset *d, const int32_t *idx, int32_t n
       int32_t k = 0;
       for (int32_t i = 0; i < n; i++)
         if (d->speaker[idx[i]] >= 0 && heard[d->speaker[idx[i]]] == g) sub[k++] = idx[i];
-      if (k) printf("%-26s  %7d  %7.2f%%\n", g ? "speakers heard in training" : "speakers not in training", k,
+      if (k) printf("%-35s  %7d  %7.2f%%\n", g ? "speakers in the cache's train split" : "speakers not in its train split", k,
                     100 * f(ctx, d, sub, k));
     }
     free(heard);
@@ -321,7 +322,8 @@ int sl_cmd_eval(int argc, char **argv) {
            "configuration; the default for an image that records none); --in-scale X overrides it.\n"
            "Prints accuracy and mean loss; --per-speaker adds a table of the accuracy per speaker\n"
            "(named from the file names: HD speaker-NN, FSDD {digit}_{name}_{take}) and language,\n"
-           "then the accuracy over speakers heard in training and over speakers not in training.\n"
+           "then the accuracy over the speakers that have files in the cache's train split (heard\n"
+           "in training if the model was trained on this cache) and over the other speakers.\n"
            "--rule (checkpoints only): the decision counted — hardware (argmax of the summed\n"
            "readout membrane, default), softmax (the reference method's argmax of the summed\n"
            "per-step softmax) or vote (the class leading the most steps).");

@@ -15,8 +15,8 @@ seen=$1; IFS=, read -r -a unseen <<< "$2"; shift 2
 for f in "$seen" "${unseen[@]}"; do
   [ -f "$f" ] || { echo "eval_voices.sh: $f: no such feature cache" >&2; exit 2; }
 done
-# "N ACC" of a group line of `spikeline eval --per-speaker` ("speakers heard in training N
-# ACC%"): model, cache, split, group; a failed evaluation or a missing line stops the script
+# "N ACC" of a group line of `spikeline eval --per-speaker` ("speakers in the cache's train
+# split N ACC%"): model, cache, split, group; a failed evaluation or a missing line stops the script
 group() {
   local out line
   out=$("$cli" eval "$1" --features "$2" --split "$3" --per-speaker) ||
@@ -34,13 +34,13 @@ for arg in "$@"; do
   [ -f "$model" ] || { echo "eval_voices.sh: $model: no such model image" >&2; exit 2; }
   sn=0; sc=0
   for sp in train val test; do
-    r=$(group "$model" "$seen" "$sp" "heard in training") || exit 1
+    r=$(group "$model" "$seen" "$sp" "in the cache's train split") || exit 1
     read -r n a <<< "$r"
     sn=$((sn + n)); sc=$(awk -v c="$sc" -v n="$n" -v a="$a" 'BEGIN {print c + n * a / 100}')
   done
   row="$label $(awk -v c="$sc" -v n="$sn" 'BEGIN {printf "%.2f", 100 * c / n}')"
   for f in "${unseen[@]}"; do
-    r=$(group "$model" "$f" test "not in training") || exit 1
+    r=$(group "$model" "$f" test "not in its train split") || exit 1
     read -r n a <<< "$r"
     row+=" $a"
   done

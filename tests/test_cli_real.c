@@ -259,8 +259,8 @@ START_TEST(eval_per_speaker_names) {
     snprintf(want, sizeof want, "\n%7s  english        10  ", g_speakers[s]);
     ck_assert_msg(strstr(r.out, want), "no row '%s' in:\n%s", want + 1, r.out);
   }
-  ck_assert_msg(strstr(r.out, "speakers heard in training       30  "), "%s", r.out);
-  ck_assert_msg(!strstr(r.out, "speakers not in training"), "%s", r.out);
+  ck_assert_msg(strstr(r.out, "speakers in the cache's train split       30  "), "%s", r.out);
+  ck_assert_msg(!strstr(r.out, "speakers not in its train split"), "%s", r.out);
   ck_assert_msg(!strstr(r.out, "\n      0  "), "a row of speaker number 0:\n%s", r.out);
 }
 END_TEST

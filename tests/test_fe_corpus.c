@@ -182,7 +182,7 @@ START_TEST(cli_cache_and_events) {
 END_TEST
 
 /* One `spikeline eval MODEL --features CACHE --split SPLIT --per-speaker`: its overall
- * accuracy line and its two group lines (speakers heard / not in training). */
+ * accuracy line and its two group lines (speakers in the cache's train split / not). */
 typedef struct {
   int n_all, n_h, n_u;
   double all, acc_h, acc_u;
@@ -200,8 +200,8 @@ static eval_groups eval_split(const char *model, const char *cache, const char *
   while (fgets(line, sizeof line, f)) {
     const char *a = strstr(line, "accuracy ");
     if (a && g.n_all < 0) sscanf(a, "accuracy %lf%% on %d", &g.all, &g.n_all);
-    if (!strncmp(line, "speakers heard in training", 26)) sscanf(line + 26, "%d %lf", &g.n_h, &g.acc_h);
-    if (!strncmp(line, "speakers not in training", 24)) sscanf(line + 24, "%d %lf", &g.n_u, &g.acc_u);
+    if (!strncmp(line, "speakers in the cache's train split", 35)) sscanf(line + 35, "%d %lf", &g.n_h, &g.acc_h);
+    if (!strncmp(line, "speakers not in its train split", 31)) sscanf(line + 31, "%d %lf", &g.n_u, &g.acc_u);
   }
   fclose(f);
   ck_assert_msg(g.n_all >= 0 && g.n_h >= 0, "no accuracy or group line in %s", out);
