@@ -1,6 +1,7 @@
 /* sl_model.c — the trainer's model: configuration, parameters (one allocation), kernels,
  * the batch loop (OpenMP over samples), Adam, DEEP R + RigL rewiring and checkpoints. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1176,6 +1177,13 @@ typedef struct {
 
 _Static_assert(sizeof(ckpt_header) == CKPT_HEADER, "checkpoint header is 64 bytes");
 
+/* the configuration bytes of a checkpoint version: version 4 holds sl_train_cfg up to seed */
+_Static_assert(offsetof(sl_train_cfg, aug_fmask) == offsetof(sl_train_cfg, seed) + sizeof(uint64_t),
+               "version-4 configuration = the prefix up to and including seed");
+static size_t ckpt_cfg_size(unsigned version) {
+  return version == 4 ? offsetof(sl_train_cfg, aug_fmask) : version == CKPT_VERSION ? sizeof(sl_train_cfg) : 0;
+}
+
 static size_t ckpt_size(const sl_model *m) {
   size_t n = CKPT_HEADER + sizeof(sl_train_cfg) + 4 * m->n_params * sizeof(sl_real);
   for (int p = 0; p < m->n_proj; p++) n += 2 * (size_t)m->proj[p].n_syn; /* active, best active */
@@ -1184,7 +1192,7 @@ static size_t ckpt_size(const sl_model *m) {
 
 /* The size a checkpoint of a configuration has and its parameter count, computed in 64 bits
  * from a checked configuration, before anything is allocated. */
-static uint64_t ckpt_size_of(const sl_train_cfg *c, uint64_t *n_params) {
+static uint64_t ckpt_size_of(const sl_train_cfg *c, size_t cfg_size, uint64_t *n_params) {
   const int64_t nc = c->deepr ? c->n_cand : 1;
   uint64_t syn = 0;
   for (int p = 0; p <= c->n_layers; p++) {
@@ -1192,7 +1200,7 @@ static uint64_t ckpt_size_of(const sl_train_cfg *c, uint64_t *n_params) {
     syn += (uint64_t)(n_pre * n_post * nc);
   }
   *n_params = 2 * syn;
-  return CKPT_HEADER + sizeof(sl_train_cfg) + 4 * *n_params * sizeof(sl_real) + 2 * syn;
+  return CKPT_HEADER + cfg_size + 4 * *n_params * sizeof(sl_real) + 2 * syn;
 }
 
 sl_status sl_ckpt_encode(const sl_model *m, uint8_t **out, size_t *out_len, sl_err *err) {
@@ -1290,16 +1298,17 @@ sl_status sl_ckpt_decode(sl_model *m, const uint8_t *data, size_t len, const cha
                       CKPT_HEADER);
   memcpy(&h, data, sizeof h);
   if (memcmp(h.magic, CKPT_MAGIC, 4)) return sl_err_set(err, SL_ERR_MAGIC, "%s: not a spikeline checkpoint (bad magic)", name);
-  if (h.version != CKPT_VERSION || h.real_size != sizeof(sl_real) || h.cfg_size != sizeof(sl_train_cfg))
+  const size_t cfg_size = ckpt_cfg_size(h.version);
+  if (!cfg_size || h.real_size != sizeof(sl_real) || h.cfg_size != cfg_size)
     return sl_err_set(err, SL_ERR_VERSION,
-                      "%s: checkpoint version %u (real %u bytes) but this trainer writes %u (real %zu): re-run "
+                      "%s: checkpoint version %u (real %u bytes) but this trainer reads 4 and %u (real %zu): re-run "
                       "`spikeline train` to make a new one", name, h.version, h.real_size, CKPT_VERSION, sizeof(sl_real));
   if (h.total != len)
     return sl_err_set(err, SL_ERR_SIZE, "%s: %zu bytes but the header says %llu (truncated?)", name, len,
                       (unsigned long long)h.total);
-  if (len < CKPT_HEADER + sizeof(sl_train_cfg))
+  if (len < CKPT_HEADER + cfg_size)
     return sl_err_set(err, SL_ERR_TRUNCATED, "%s: %zu bytes, too short for the header and configuration (%zu bytes)",
-                      name, len, CKPT_HEADER + sizeof(sl_train_cfg));
+                      name, len, CKPT_HEADER + cfg_size);
   /* the CRC over the file with the CRC field as zero */
   ckpt_header z = h;
   z.crc = 0;
@@ -1307,11 +1316,12 @@ sl_status sl_ckpt_decode(sl_model *m, const uint8_t *data, size_t len, const cha
   crc = sl_crc32(crc, data + CKPT_HEADER, len - CKPT_HEADER);
   if (crc != h.crc) return sl_err_set(err, SL_ERR_CRC, "%s: checksum mismatch (corrupt checkpoint)", name);
   sl_train_cfg cfg;
-  memcpy(&cfg, data + CKPT_HEADER, sizeof cfg);
+  memset(&cfg, 0, sizeof cfg); /* fields an older version lacks: 0, their "off" */
+  memcpy(&cfg, data + CKPT_HEADER, cfg_size);
   sl_err e2;
   if (sl_train_cfg_check(&cfg, &e2)) return sl_err_set(err, SL_ERR_RANGE, "%s: configuration: %s", name, e2.msg);
   uint64_t n_params;
-  const uint64_t want = ckpt_size_of(&cfg, &n_params);
+  const uint64_t want = ckpt_size_of(&cfg, cfg_size, &n_params);
   if (want != len || n_params != h.n_params)
     return sl_err_set(err, SL_ERR_SIZE, "%s: %zu bytes, %llu parameters, but its configuration needs %llu bytes, %llu "
                       "parameters", name, len, (unsigned long long)h.n_params, (unsigned long long)want,
@@ -1328,11 +1338,11 @@ sl_status sl_ckpt_decode(sl_model *m, const uint8_t *data, size_t len, const cha
     return sl_err_set(err, SL_ERR_RANGE, "%s: DCLS sigma %g not in [0, %d]", name, h.sigma, 8 * SL_TRAIN_MAX_TAPS);
   sl_status st = sl_model_init(m, &cfg, n_threads, &e2);
   if (st) return sl_err_set(err, st, "%s: %s", name, e2.msg);
-  if (ckpt_size(m) != len || m->n_params != h.n_params) { /* ckpt_size_of and sl_model_init agree */
+  if (ckpt_size(m) - sizeof(sl_train_cfg) + cfg_size != len || m->n_params != h.n_params) { /* ckpt_size_of and sl_model_init agree */
     sl_model_free(m);
     return sl_err_set(err, SL_ERR_SIZE, "%s: sizes disagree with its configuration", name);
   }
-  size_t off = CKPT_HEADER + sizeof cfg;
+  size_t off = CKPT_HEADER + cfg_size;
   const size_t tb = m->n_params * sizeof(sl_real);
   memcpy(m->params_mem, data + off, tb); off += tb;
   memcpy(m->m_mem, data + off, tb); off += tb;

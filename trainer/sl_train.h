@@ -70,10 +70,9 @@ typedef struct {
   float lr_w, lr_w_div, lr_w_final_div, lr_w_pct, lr_pos, lr_qat, l1;
   float adam_b1, adam_b2, adam_eps;
   int32_t smooth;          /* test hook: spike output = smooth arctan step (gradient checks) */
-  /* augmentation of training samples (sl_augment.h): band shift, time stretch, time shift,
-   * and the largest widths of one band mask and one time mask (SpecAugment) */
+  /* augmentation of training samples (sl_augment.h): band shift, time stretch, time shift
+   * (the band and time masks are at the end) */
   float aug_shift, aug_stretch, aug_time;
-  int32_t aug_fmask, aug_tmask;
   /* fine-tuning: weight of a second loss term, the cross-entropy of softmax(mean_t M) whose
    * argmax is the hardware decision (argmax of the summed readout membrane); 1 = only the
    * readout projection learns (the hidden layers keep their trained weights) */
@@ -82,6 +81,9 @@ typedef struct {
   /* the same term's weight in the main phase (0 = the seed's loss alone) */
   float membrane;
   uint64_t seed;
+  /* Fields added since checkpoint version 4 go here, at the end, so that the configuration
+   * of an older checkpoint is a prefix of this one (sl_ckpt_decode zero-fills the rest). */
+  int32_t aug_fmask, aug_tmask; /* largest widths of one band and one time mask (SpecAugment) */
 } sl_train_cfg;
 
 /* Defaults of the reference method (Meszaros, Knight, Nowotny 2024; docs/trainer.md). */
