@@ -1,7 +1,8 @@
 /* cmd_classify_audio.c — `spikeline classify MODEL.slm FILE.wav|FILE.flac ...`: a model tried
  * on recordings, the way a user tries it on their own voice. Each file goes through the front
- * end (default parameters), its features are quantised with the input scale the model was
- * trained with (spec §8.1, minor 1) and run on the bit-accurate C model; per file the decision
+ * end (default parameters, but the band limit and top_db of the model's training features
+ * when it records them, spec §8.1 minor 2), its features are quantised with the input scale
+ * the model was trained with (minor 1) and run on the bit-accurate C model; per file the decision
  * and every class's score (summed readout membrane, the hardware rule). With a target the
  * device runs the same events and must agree spike for spike, as for event files. */
 #include <stdio.h>
@@ -17,9 +18,12 @@
 
 /* Every file's features as one event set (sample i = file i, unlabelled). All files are read
  * before anything runs: a bad one stops the command with nothing printed for the others. */
-static int files_to_events(char **files, int n_files, float in_scale, sl_eventset *es) {
+static int files_to_events(char **files, int n_files, float in_scale, const sl_image_meta *meta,
+                           sl_eventset *es) {
   sl_fe_params p;
   sl_fe_params_default(&p);
+  p.band_limit = (int32_t)meta->band_limit; /* the loader checked its range */
+  if (meta->top_db > 0) p.top_db = meta->top_db;
   sl_err err;
   sl_fe *fe = sl_fe_open(&p, &err);
   if (!fe) {
@@ -63,7 +67,7 @@ int sl_classify_audio(const char *model, char **files, int n_files, const char *
   sl_train_cfg def;
   sl_train_cfg_default(&def);
   const float in_scale = meta.in_scale > 0 ? meta.in_scale : def.in_scale;
-  if (!files_to_events(files, n_files, in_scale, &es)) goto done;
+  if (!files_to_events(files, n_files, in_scale, &meta, &es)) goto done;
   if (es.channels > c->net.n_inputs) {
     sl_cli_error("classify", "%s: %u inputs, but the front end gives %u bands", model, c->net.n_inputs, es.channels);
     goto done;
@@ -72,9 +76,17 @@ int sl_classify_audio(const char *model, char **files, int n_files, const char *
     sl_cli_error("classify", "%s", err.msg);
     goto done;
   }
+  char recipe[120] = ""; /* said only when the model records one (minor 2) */
+  if (sl_image_meta_has_recipe(&meta)) {
+    char band[32] = "none";
+    if (meta.band_limit) snprintf(band, sizeof band, "%u Hz", meta.band_limit);
+    snprintf(recipe, sizeof recipe, ", band limit %s, top_db %g dB (recorded in the model)", band,
+             (double)(meta.top_db > 0 ? meta.top_db : 80.0f));
+  }
   if (!quiet)
-    printf("%s: %u classes; front end %u bands x %u frames; input scale %.9g (%s)%s%s\n", model, R, es.channels,
-           es.steps, (double)in_scale, meta.in_scale > 0 ? "recorded in the model" : "the default: the model records none",
+    printf("%s: %u classes; front end %u bands x %u frames%s; input scale %.9g (%s)%s%s\n", model, R, es.channels,
+           es.steps, recipe, (double)in_scale,
+           meta.in_scale > 0 ? "recorded in the model" : "the default: the model records none",
            target ? "; also on " : "", target ? target : "");
   for (int i = 0; i < n_files; i++) {
     int32_t decision = sl_run_sample(c, &es, (uint32_t)i, NULL, NULL, NULL);

@@ -162,11 +162,18 @@ static int summary_cache(const char *path, int list) {
   }
   sl_fe_params p;
   sl_fe_params_default(&p);
+  char recipe[160] = "not the default recipe";
+  if (c.params_hash == sl_fe_params_hash(&p)) snprintf(recipe, sizeof recipe, "the default recipe");
+  else if (c.minor) { /* what the cache records of it (docs/formats-features.md) */
+    char band[24] = "none";
+    if (c.band_limit) snprintf(band, sizeof band, "%u Hz", c.band_limit);
+    snprintf(recipe, sizeof recipe, "not the default recipe: band limit %s, top_db %g dB, scale %g", band,
+             (double)c.top_db, (double)c.scale);
+  }
   printf("%s: feature cache v%d, %u utterances x %u frames x %u bands; train %ld (validation %ld), test %ld;\n"
          "  parameters %016llx (%s), corpus %016llx\n",
          path, SL_FE_CACHE_VERSION, c.n, c.n_frames, c.n_mels, train, valid, test,
-         (unsigned long long)c.params_hash, c.params_hash == sl_fe_params_hash(&p) ? "the default recipe" : "not the default recipe",
-         (unsigned long long)c.corpus_key);
+         (unsigned long long)c.params_hash, recipe, (unsigned long long)c.corpus_key);
   if (list)
     for (uint32_t i = 0; i < c.n; i++)
       printf("%u %u %s %s\n", i, c.label[i], c.split[i] & SL_FE_TEST ? "test" : c.split[i] & SL_FE_VALID ? "valid" : "train",

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sl_cli.h"
+#include "sl_cli_recipe.h"
 #include "sl_events.h"
 #include "sl_fe_cache.h"
 #include "sl_fe_hd.h"
@@ -16,14 +17,16 @@ int sl_cmd_events(int argc, char **argv) {
     puts("usage: spikeline events CACHE.slf -o OUT.sle [--split test|train|validation|all] [--max N]\n"
          "                        [--model MODEL.slm | --in-scale X]\n\n"
          "Quantises the features of a cache (spikeline features) into graded input events: a\n"
-         "feature f becomes payload round(f / in-scale), at most 255 (default in-scale 1.584/255:\n"
-         "f in [0, 1.584]); payload 0 (the -80 dB floor) is no event. One `sample <id> label <k>`\n"
+         "feature f becomes payload round(f / in-scale), at most 255 (default: from the cache's\n"
+         "recipe, top_db x scale / 255, as the trainer derives it: 1.584/255 for the default, f in\n"
+         "[0, 1.584]); payload 0 (the floor) is no event. One `sample <id> label <k>`\n"
          "block per utterance, id = its index in the cache (`spikeline data CACHE.slf --list`\n"
          "names them). Default split: test.\n\n"
          "  -o FILE        the event file to write (atomically)\n"
          "  --split S      which utterances (validation files are part of train)\n"
          "  --max N        at most N utterances (in cache order)\n"
-         "  --model M      quantise with the input scale M was trained with (recorded in the image)\n"
+         "  --model M      quantise with the input scale M was trained with (recorded in the image);\n"
+         "                 a cache made with another front-end recipe than M's is refused\n"
          "  --in-scale X   quantise with X");
     return 0;
   }
@@ -84,6 +87,7 @@ int sl_cmd_events(int argc, char **argv) {
       return 1;
     }
     sl_net_free(n);
+    if (!sl_cli_recipe_fits("events", model, &meta, in)) return 1;
     if (meta.in_scale > 0) in_scale = meta.in_scale;
   }
   sl_fe_cache c;
@@ -91,6 +95,9 @@ int sl_cmd_events(int argc, char **argv) {
     sl_cli_error("events", "%s", err.msg);
     return 1;
   }
+  /* neither given: the scale the trainer derives from the cache's recipe (the default scale
+   * for the default recipe or a cache that records none) */
+  if (!model && !have_scale && c.minor) in_scale = sl_fe_cache_in_scale(&c);
   sl_eventset es;
   int rc = 0;
   long taken = 0;

@@ -131,6 +131,9 @@ int sl_cmd_features(int argc, char **argv) {
       char *advice = strstr(perr.msg, "; re-run");
       if (advice) *advice = '\0';
       if (!quiet) fprintf(stderr, "features: %s; recomputing it\n", perr.msg);
+    } else if (c.minor == 0) {
+      /* an earlier build's cache records no recipe: made again with it (same features) */
+      if (!quiet) fprintf(stderr, "features: %s records no recipe (format minor 0); recomputing it\n", out);
     } else if (c.corpus_key == key && c.params_hash == ph && c.n == hd.n && c.n_frames == p.n_frames &&
                c.n_mels == p.n_mels) {
       if (!quiet) printf("%s: up to date (%u utterances)\n", out, c.n);
@@ -147,6 +150,9 @@ int sl_cmd_features(int argc, char **argv) {
   }
   c.params_hash = ph;
   c.corpus_key = key;
+  c.top_db = p.top_db;   /* the recipe travels with the features (docs/formats-features.md) */
+  c.scale = p.scale;
+  c.band_limit = (uint32_t)p.band_limit;
   int rc = 0;
   double t0 = now_s(), last = t0, audio_s = 0.0;
   size_t cut = 0;

@@ -8,8 +8,9 @@
 int sl_cmd_info(int argc, char **argv) {
   if (sl_cli_wants_help(argc, argv)) {
     puts("usage: spikeline info MODEL.slm\n\nValidates the image (every field, CRC, fan-in) and prints its sizes,\n"
-         "the input scale it was trained with (if recorded), populations, synapse count, fill,\n"
-         "fan-in, weight range and delay histogram (overall and per target population).");
+         "the input scale and front-end recipe it was trained with (if recorded), populations,\n"
+         "synapse count, fill, fan-in, weight range and delay histogram (overall and per target\n"
+         "population).");
     return 0;
   }
   if (argc != 2) {
@@ -45,6 +46,14 @@ int sl_cmd_info(int argc, char **argv) {
     sl_train_cfg def;
     sl_train_cfg_default(&def);
     printf("  input scale not recorded (tools assume the default %.9g)\n", (double)def.in_scale);
+  }
+  if (sl_image_meta_has_recipe(&meta)) {
+    char band[32] = "none";
+    if (meta.band_limit) snprintf(band, sizeof band, "%u Hz", meta.band_limit);
+    printf("  front-end recipe of the training features: band limit %s, top_db %g dB%s\n", band,
+           (double)(meta.top_db > 0 ? meta.top_db : 80.0f), meta.top_db > 0 ? "" : " (not recorded: the default)");
+  } else if (minor >= 2) {
+    printf("  front-end recipe not recorded (tools assume the default: no band limit, top_db 80 dB)\n");
   }
   printf("  %-16s %6s %6s %9s %5s %-7s %s\n", "population", "first", "count", "threshold", "leak", "reset", "flags");
   for (uint32_t p = 0; p < n->n_pops; p++) {

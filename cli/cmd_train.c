@@ -1,12 +1,17 @@
 /* cmd_train.c — `spikeline train` and `spikeline eval`: the host trainer (trainer/) from the
  * command line. Data: event files with labels (the hardware's own input), or the built-in
  * synthetic corpus. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "sl_cli.h"
+#include "sl_cli_recipe.h"
 #include "sl_export.h"
+#ifdef SL_HAVE_FRONTEND
+#include "sl_fe_cache.h"
+#endif
 #include "sl_image.h"
 #include "sl_parse.h"
 #include "sl_run.h"
@@ -131,6 +136,57 @@ static int have_samples(const char *cmd, const data_opts *o, int split, const ch
   return 0;
 }
 
+/* The recipe of the feature cache (and of an --extra-train cache, which must be the same):
+ * recorded in the run (model.slm) and, unless in-scale was given (scale_given), the source of
+ * cfg->in_scale = top_db * scale / 255 (the default scale for the default recipe). 0 after a
+ * one-line error. */
+static int recipe_of_features(const char *cmd, const data_opts *o, sl_train_cfg *cfg, const char *scale_given,
+                              sl_run_opts *ro, char *from, size_t len) {
+#ifdef SL_HAVE_FRONTEND
+  sl_fe_cache c, x;
+  sl_err err;
+  if (sl_fe_cache_head(o->features, &c, &err)) {
+    sl_cli_error(cmd, "%s", err.msg);
+    return 0;
+  }
+  if (o->extra) {
+    char why[2400];
+    if (sl_fe_cache_head(o->extra, &x, &err)) {
+      sl_cli_error(cmd, "%s", err.msg);
+      return 0;
+    }
+    if (c.minor && x.minor &&
+        sl_cli_recipe_differs(c.band_limit, c.top_db, o->features, x.band_limit, x.top_db, o->extra, why, sizeof why)) {
+      sl_cli_error(cmd, "%s and %s: different front-end recipes: %s; re-run `spikeline features` on one of them",
+                   o->features, o->extra, why);
+      return 0;
+    }
+  }
+  if (c.minor) { /* a minor-0 cache records no recipe: nothing recorded in the model */
+    ro->band_limit = c.band_limit;
+    ro->top_db = c.top_db;
+  }
+  const float derived = sl_fe_cache_in_scale(&c);
+  if (scale_given) {
+    if (c.minor && derived != cfg->in_scale)
+      fprintf(stderr, "spikeline %s: in-scale %.9g (%s), though the recipe of %s gives %.9g\n", cmd,
+              (double)cfg->in_scale, scale_given, o->features, (double)derived);
+    return 1;
+  }
+  if (!c.minor) {
+    snprintf(from, len, "the default (%s records no recipe)", o->features);
+    return 1;
+  }
+  cfg->in_scale = derived;
+  snprintf(from, len, "the recipe of %s (top_db %g dB x scale %g / 255)", o->features, (double)c.top_db,
+           (double)c.scale);
+  return 1;
+#else
+  (void)cmd; (void)o; (void)cfg; (void)scale_given; (void)ro; (void)from; (void)len;
+  return 1;
+#endif
+}
+
 static void train_help(void) {
   puts("usage: spikeline train [--config FILE] [--OPTION VALUE ...] [data] [-o DIR] [--resume]\n"
        "                       [--init RUN/checkpoint.slc]\n"
@@ -142,7 +198,9 @@ static void train_help(void) {
        "checkpoint.slc (atomic, every epoch), metrics.csv, curves.png, model.slm, summary.txt.\n"
        "\n"
        "data:  --features CACHE.slf   a front-end feature cache (spikeline features); payload =\n"
-       "                 round(f / in-scale), its train / validation / test splits\n"
+       "                 round(f / in-scale), its train / validation / test splits. Without\n"
+       "                 --in-scale (here or in a config) in-scale comes from the cache's recipe,\n"
+       "                 top_db x scale / 255 (1.584/255 by default); model.slm records the recipe\n"
        "       --train-events F.sle --val-events F.sle --test-events F.sle   labelled event files\n"
        "       --synth N [--synth-seed S]   synthetic corpus, N samples per class (the default)\n"
        "       --extra-train CACHE.slf   with --features: every sample of a further cache joins the\n"
@@ -161,6 +219,8 @@ int sl_cmd_train(int argc, char **argv) {
   sl_run_opts ro = {.out_dir = "train-out", .progress = -1, .plot = 1};
   data_opts dopt = {.synth_seed = 7, .cmd = "train"};
   int print_cfg = 0;
+  const char *scale_given = NULL; /* where an explicit in-scale was set, NULL: nowhere */
+  char given_buf[1100];
   sl_err err;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -188,9 +248,18 @@ int sl_cmd_train(int argc, char **argv) {
     }
     else if (!strcmp(a, "--init")) ro.init = v;
     else if (!strcmp(a, "--config")) {
+      /* does the file set in-scale? a NaN (which no value parses to) tells */
+      const float before = cfg.in_scale;
+      cfg.in_scale = NAN;
       if (sl_train_cfg_load(&cfg, v, &err)) { sl_cli_error("train", "%s", err.msg); return 2; }
+      if (isnan(cfg.in_scale)) cfg.in_scale = before;
+      else {
+        snprintf(given_buf, sizeof given_buf, "in-scale of the configuration %s", v);
+        scale_given = given_buf;
+      }
     } else if (!strncmp(a, "--", 2)) {
       if (sl_train_cfg_set(&cfg, a + 2, v, &err)) { sl_cli_error("train", "%s", err.msg); return 2; }
+      if (!strcmp(a, "--in-scale")) scale_given = "--in-scale";
     } else {
       sl_cli_error("train", "unknown option '%s' (see --help)", a);
       return 2;
@@ -201,6 +270,14 @@ int sl_cmd_train(int argc, char **argv) {
     sl_cli_error("train", "--extra-train %s needs --features (the data it is added to)", dopt.extra);
     return 2;
   }
+  /* the input scale: --in-scale (command line or configuration), else the recipe of the
+   * feature cache, else the default (docs/trainer.md "Input scale") */
+  char scale_from[1400];
+  snprintf(scale_from, sizeof scale_from, "%s", scale_given ? scale_given : "the default");
+  if (dopt.features && !recipe_of_features("train", &dopt, &cfg, scale_given, &ro, scale_from, sizeof scale_from))
+    return 1;
+  ro.in_scale_from = scale_from;
+  if (sl_train_cfg_check(&cfg, &err)) { sl_cli_error("train", "%s", err.msg); return 2; }
   if (print_cfg) { sl_train_cfg_print(stdout, &cfg); return 0; }
   sl_dataset d;
   if (!load_data("train", &dopt, &cfg, &d)) return 1;
@@ -379,6 +456,8 @@ int sl_cmd_eval(int argc, char **argv) {
     sl_net *net = sl_net_new();
     sl_image_meta meta;
     if (!net || sl_image_load_meta(model, net, NULL, &meta, &err)) { sl_cli_error("eval", "%s", net ? err.msg : "out of memory"); sl_net_free(net); return 1; }
+    /* features of another recipe than the model's training features: refused, not misread */
+    if (dopt.features && !sl_cli_recipe_fits("eval", model, &meta, dopt.features)) { sl_net_free(net); return 1; }
     sl_train_cfg c;
     sl_train_cfg_default(&c);
     const char *scale_from;

@@ -34,6 +34,13 @@ typedef struct {
 
 /* The seed's recipe (the values in parentheses above). */
 void sl_fe_params_default(sl_fe_params *p);
+/* The limits of the recipe fields that a feature cache and a model image record (the front
+ * end's own checks, also those of sl_fe_open): top_db and scale finite, in (0, 1000]; a band
+ * limit 0 (none) or 1000 .. sample_rate / 2 - 1 Hz. SL_ERR_RANGE with a message naming the
+ * field (err's text starts with the field, the caller puts the file before it). */
+#define SL_FE_RECIPE_MAX 1000.0f
+#define SL_FE_BAND_MIN 1000
+sl_status sl_fe_check_recipe(float top_db, float scale, int32_t band_limit, int32_t sample_rate, sl_err *err);
 /* 64-bit FNV-1a of the parameters' canonical text; keys the feature cache. */
 uint64_t sl_fe_params_hash(const sl_fe_params *p);
 /* Largest feature value: top_db * scale (1.584 by default). */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "sl_atomic.h"
 #include "sl_crc32.h"
+#include "sl_fe.h"
 #include "sl_fe_cache.h"
 #include "sl_fe_hd.h"
 #include "sl_le.h"
@@ -21,6 +22,12 @@ sl_status sl_fe_cache_alloc(sl_fe_cache *c, uint32_t n, uint16_t n_frames, uint1
   c->n = n;
   c->n_frames = n_frames;
   c->n_mels = n_mels;
+  sl_fe_params d;
+  sl_fe_params_default(&d);
+  c->minor = SL_FE_CACHE_MINOR;
+  c->top_db = d.top_db;
+  c->scale = d.scale;
+  c->band_limit = 0;
   size_t m = n ? n : 1; /* an empty cache still gets (tiny) arrays: never one utterance's worth */
   c->feat = calloc(n ? m * n_frames * n_mels : 1, sizeof(float));
   c->label = calloc(m, sizeof(uint16_t));
@@ -31,6 +38,25 @@ sl_status sl_fe_cache_alloc(sl_fe_cache *c, uint32_t n, uint16_t n_frames, uint1
     sl_fe_cache_free(c);
     return sl_err_set(err, SL_ERR_NOMEM, "feature cache: out of memory for %u samples", n);
   }
+  return SL_OK;
+}
+
+float sl_fe_cache_in_scale(const sl_fe_cache *c) {
+  const float fmax = c->top_db * c->scale; /* 80 x 0.0198f is 1.584f exactly in binary32 */
+  return fmax / 255.0f;
+}
+
+/* The recorded recipe against the front end's limits at its analysis rate (message after
+ * the file's name). */
+static sl_status check_recipe(const sl_fe_cache *c, const char *path, sl_err *err) {
+  sl_fe_params d;
+  sl_fe_params_default(&d);
+  sl_err e2;
+  if (c->band_limit > (uint32_t)INT32_MAX)
+    return sl_err_set(err, SL_ERR_RANGE, "%s: recipe: band limit %u Hz out of %d..%d (or 0 for none)", path,
+                      c->band_limit, SL_FE_BAND_MIN, d.sample_rate / 2 - 1);
+  if (sl_fe_check_recipe(c->top_db, c->scale, (int32_t)c->band_limit, d.sample_rate, &e2))
+    return sl_err_set(err, SL_ERR_RANGE, "%s: recipe: %s", path, e2.msg);
   return SL_OK;
 }
 
@@ -55,7 +81,12 @@ static int wr(FILE *f, const void *p, size_t len, uint32_t *crc) {
 
 sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err) {
   sl_afile a;
-  sl_status s = sl_afile_open(&a, path, err);
+  if (c->minor > SL_FE_CACHE_MINOR)
+    return sl_err_set(err, SL_ERR_VERSION, "%s: feature cache minor %u, this build writes 0..%d", path, c->minor,
+                      SL_FE_CACHE_MINOR);
+  sl_status s = c->minor >= 1 ? check_recipe(c, path, err) : SL_OK;
+  if (s != SL_OK) return s;
+  s = sl_afile_open(&a, path, err);
   if (s != SL_OK) return s;
   uint8_t h[SL_FE_CACHE_HEADER] = {0}, buf[4096];
   uint32_t crc = 0;
@@ -80,7 +111,7 @@ sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err) 
   }
   memcpy(h, SL_FE_CACHE_MAGIC, 4);
   sl_put16(h + 4, SL_FE_CACHE_VERSION);
-  sl_put16(h + 6, 0);
+  sl_put16(h + 6, c->minor); /* 0 only for a cache read from minor 0: nothing recorded */
   sl_put32(h + 8, c->n);
   sl_put16(h + 12, c->n_frames);
   sl_put16(h + 14, c->n_mels);
@@ -89,6 +120,14 @@ sl_status sl_fe_cache_save(const char *path, const sl_fe_cache *c, sl_err *err) 
   sl_put32(h + 32, crc);
   sl_put32(h + 36, SL_FE_CACHE_NAME);
   sl_put64(h + 40, SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels));
+  if (c->minor >= 1) {
+    uint32_t u;
+    memcpy(&u, &c->top_db, 4);
+    sl_put32(h + 48, u);
+    memcpy(&u, &c->scale, 4);
+    sl_put32(h + 52, u);
+    sl_put32(h + 56, c->band_limit);
+  }
   if (ok) ok = fseek(a.f, 0, SEEK_SET) == 0 && fwrite(h, 1, sizeof h, a.f) == sizeof h;
   if (!ok) {
     sl_afile_abort(&a);
@@ -124,8 +163,25 @@ static sl_status check_header(const uint8_t *h, uint64_t real, const char *path,
       SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels) > (uint64_t)SIZE_MAX / 2)
     return sl_err_set(err, SL_ERR_HEADER, "%s: %u utterances x %u frames x %u bands is too large", path,
                       c->n, c->n_frames, c->n_mels);
-  for (int i = 48; i < SL_FE_CACHE_HEADER; i++)
+  /* minor 0: bytes 48..63 reserved; minor 1: the recipe in 48..59, 60..63 reserved. A later
+   * minor only gives meaning to reserved bytes: read as minor 1 */
+  c->minor = sl_get16(h + 6) ? 1 : 0;
+  for (int i = c->minor ? 60 : 48; i < SL_FE_CACHE_HEADER; i++)
     if (h[i]) return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header bytes not zero", path);
+  sl_fe_params d;
+  sl_fe_params_default(&d);
+  c->top_db = d.top_db;
+  c->scale = d.scale;
+  c->band_limit = 0;
+  if (c->minor) {
+    uint32_t u = sl_get32(h + 48);
+    memcpy(&c->top_db, &u, 4);
+    u = sl_get32(h + 52);
+    memcpy(&c->scale, &u, 4);
+    c->band_limit = sl_get32(h + 56);
+    sl_status s = check_recipe(c, path, err);
+    if (s != SL_OK) return s;
+  }
   if (*fsize != SL_FE_CACHE_HEADER + body_size(c->n, c->n_frames, c->n_mels))
     return sl_err_set(err, SL_ERR_SIZE, "%s: header size field disagrees with its counts", path);
   /* the real size must be the header's */
@@ -178,6 +234,10 @@ static sl_status decode_body(const uint8_t *b, size_t body, uint32_t want_crc, c
   if (s != SL_OK) return s;
   c->params_hash = hdr->params_hash;
   c->corpus_key = hdr->corpus_key;
+  c->minor = hdr->minor;
+  c->top_db = hdr->top_db;
+  c->scale = hdr->scale;
+  c->band_limit = hdr->band_limit;
   size_t nf = (size_t)c->n * c->n_frames * c->n_mels;
   const uint8_t *p = b;
   for (size_t i = 0; i < nf; i++, p += 4) {
@@ -234,6 +294,20 @@ out:
   free(b);
   fclose(f);
   return s;
+}
+
+sl_status sl_fe_cache_head(const char *path, sl_fe_cache *c, sl_err *err) {
+  memset(c, 0, sizeof *c);
+  FILE *f = fopen(path, "rb");
+  if (!f) return sl_err_set(err, SL_ERR_IO, "%s: cannot open", path);
+  uint32_t crc = 0;
+  uint64_t fsize = 0;
+  uint8_t h[SL_FE_CACHE_HEADER];
+  size_t got = fread(h, 1, sizeof h, f);
+  long real = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  fclose(f);
+  if (real < 0) return sl_err_set(err, SL_ERR_IO, "%s: cannot seek", path);
+  return check_header(h, got < sizeof h ? got : (uint64_t)real, path, c, &crc, &fsize, err);
 }
 
 sl_status sl_fe_cache_decode(const void *data, size_t size, const char *name, sl_fe_cache *c, sl_err *err) {

@@ -41,12 +41,10 @@ static sl_status check_params(const sl_fe_params *p, sl_err *err) {
     return sl_err_set(err, SL_ERR_ARG, "front end: n_frames %d out of 1..65535", p->n_frames);
   if (!(p->preemph >= 0.0f && p->preemph < 1.0f))
     return sl_err_set(err, SL_ERR_ARG, "front end: preemph %g out of [0, 1)", (double)p->preemph);
-  if (!(p->top_db > 0.0f) || !(p->scale > 0.0f))
-    return sl_err_set(err, SL_ERR_ARG, "front end: top_db and scale must be > 0");
   if (p->min_rate < 1) return sl_err_set(err, SL_ERR_ARG, "front end: min_rate %d < 1", p->min_rate);
-  if (p->band_limit != 0 && (p->band_limit < 1000 || p->band_limit >= p->sample_rate / 2))
-    return sl_err_set(err, SL_ERR_ARG, "front end: band limit %d Hz out of 1000..%d (or 0 for none)",
-                      p->band_limit, p->sample_rate / 2 - 1);
+  sl_err e2;
+  if (sl_fe_check_recipe(p->top_db, p->scale, p->band_limit, p->sample_rate, &e2))
+    return sl_err_set(err, SL_ERR_ARG, "front end: %s", e2.msg);
   return SL_OK;
 }
 

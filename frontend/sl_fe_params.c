@@ -18,6 +18,17 @@ void sl_fe_params_default(sl_fe_params *p) {
   p->band_limit = 0;
 }
 
+sl_status sl_fe_check_recipe(float top_db, float scale, int32_t band_limit, int32_t sample_rate, sl_err *err) {
+  if (!(top_db > 0.0f && top_db <= SL_FE_RECIPE_MAX))
+    return sl_err_set(err, SL_ERR_RANGE, "top_db %g dB out of (0, %g]", (double)top_db, (double)SL_FE_RECIPE_MAX);
+  if (!(scale > 0.0f && scale <= SL_FE_RECIPE_MAX))
+    return sl_err_set(err, SL_ERR_RANGE, "scale %g out of (0, %g]", (double)scale, (double)SL_FE_RECIPE_MAX);
+  if (band_limit != 0 && (band_limit < SL_FE_BAND_MIN || band_limit >= sample_rate / 2))
+    return sl_err_set(err, SL_ERR_RANGE, "band limit %d Hz out of %d..%d (or 0 for none)", band_limit, SL_FE_BAND_MIN,
+                      sample_rate / 2 - 1);
+  return SL_OK;
+}
+
 float sl_fe_feature_max(const sl_fe_params *p) { return p->top_db * p->scale; }
 
 uint64_t sl_fe_params_hash(const sl_fe_params *p) {

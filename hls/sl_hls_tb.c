@@ -510,6 +510,39 @@ static int case_bad_images(void) {
       fails |= fail("input scale %s (0x%08x): top %s, host loader %s, expected %s", scale[i].what, scale[i].bits,
                     top_ok ? "accepts" : "refuses", host_ok ? "accepts" : "refuses", want ? "accepted" : "refused");
   }
+  /* The recorded front-end recipe (words 12 and 13, spec §8.1 minor 2): the top takes what the
+   * host loader takes; below minor 2 the words stay reserved, word 14 always is. */
+  static const struct { uint32_t minor, band, top_db, word14; int want; const char *what; } recipe[] = {
+      {2, 4000, 0x42480000u, 0, 1, "4000 Hz, 50 dB"},     {2, 0, 0, 0, 1, "nothing recorded"},
+      {2, 10254, 0x447A0000u, 0, 1, "10254 Hz, 1000 dB"}, {2, 1000, 0x00000001u, 0, 1, "1000 Hz, subnormal"},
+      {3, 8000, 0x42A00000u, 0, 1, "minor 3"},            {2, 999, 0, 0, 0, "999 Hz"},
+      {2, 10255, 0, 0, 0, "10255 Hz"},                    {2, 0xFFFFFFFFu, 0, 0, 0, "2^32-1 Hz"},
+      {2, 0, 0x447A0001u, 0, 0, "top_db above 1000"},     {2, 0, 0x7FC00000u, 0, 0, "top_db NaN"},
+      {2, 0, 0x7F800000u, 0, 0, "top_db infinity"},       {2, 0, 0xC2480000u, 0, 0, "top_db -50"},
+      {2, 0, 0x80000000u, 0, 0, "top_db -0"},             {1, 4000, 0, 0, 0, "band in minor 1"},
+      {1, 0, 0x42480000u, 0, 0, "top_db in minor 1"},     {2, 4000, 0x42480000u, 1, 0, "word 14 in minor 2"}};
+  for (size_t i = 0; i < sizeof recipe / sizeof recipe[0]; i++) {
+    sl_image_encode(n, &nm, g_image);
+    g_image[6] = (uint8_t)recipe[i].minor;
+    for (int b = 0; b < 4; b++) {
+      g_image[48 + b] = (uint8_t)(recipe[i].band >> (8 * b));
+      g_image[52 + b] = (uint8_t)(recipe[i].top_db >> (8 * b));
+      g_image[56 + b] = (uint8_t)(recipe[i].word14 >> (8 * b));
+    }
+    memset(g_image + 12, 0, 4);
+    const uint32_t crc = sl_crc32(0, g_image, 4u * words);
+    for (int b = 0; b < 4; b++) g_image[12 + b] = (uint8_t)(crc >> (8 * b));
+    sl_net *m = sl_net_new();
+    const int host_ok = m && sl_image_decode(g_image, 4u * words, "recipe", m, NULL, NULL) == SL_OK;
+    sl_net_free(m);
+    memcpy(g_in, g_image, 4u * words);
+    top(SL_HLS_CMD_LOAD, 0, 0, words);
+    const int top_ok = g_status == SL_HLS_ST_CONFIGURED && g_result == 1;
+    if (top_ok != recipe[i].want || host_ok != recipe[i].want)
+      fails |= fail("recipe %s (band 0x%08x, top_db 0x%08x): top %s, host loader %s, expected %s", recipe[i].what,
+                    recipe[i].band, recipe[i].top_db, top_ok ? "accepts" : "refuses", host_ok ? "accepts" : "refuses",
+                    recipe[i].want ? "accepted" : "refused");
+  }
   sl_net_free(n);
   if (!fails && g_verbose) printf("sl_hls_tb: %-24s ok (%zu refusals)\n", "bad images", sizeof bad / sizeof bad[0]);
   if (!fails) g_passed++;

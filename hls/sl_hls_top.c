@@ -4,7 +4,7 @@
  *
  * What lives here and not in the core: the hardware's own checks. The IP may be driven by
  * any bus master, so it checks the model image (spec §8.1 minus the CRC and population
- * names, which cannot change a result; the recorded input scale by its bits only), every event word (spec §3, §8.2) and every rewire
+ * names, which cannot change a result; the recorded input scale and recipe by their bits only), every event word (spec §3, §8.2) and every rewire
  * (spec §4.1) itself, and reports refusals as sticky status bits — never silently. */
 /* The core, compiled into this translation unit: static linkage so the csim bench can link
  * the reference build beside it, and forwarding registers on for an II = 1 fan-out walk. */
@@ -92,16 +92,23 @@ load_stream:
     return 0;
   /* Word 11 (bytes 44..47): reserved in a minor-0 image; from minor 1 the recorded input
    * scale (a float the core never uses), refused when not finite or negative, as the host
-   * loader does. Words 12..15 are reserved. */
+   * loader does. From minor 2, words 12 and 13 record the front-end recipe (never used by the
+   * core either), checked as the host loader checks them: the band limit 0 or 1000..10254 Hz,
+   * top_db 0 or a float in (0, 1000] (bits at most 0x447A0000 = 1000.0f: a sign bit, NaN or
+   * infinity lies above). The other header words are reserved. */
   if ((hdr[1] >> 16) != 0) {
     if (((hdr[11] >> 23) & 0xFFu) == 0xFFu || (hdr[11] >> 31) != 0) ok = 0;
   } else if (hdr[11] != 0) {
     ok = 0;
   }
+  if ((hdr[1] >> 16) >= 2) {
+    if (hdr[12] != 0 && (hdr[12] < 1000u || hdr[12] > 10254u)) ok = 0;
+    if (hdr[13] > 0x447A0000u) ok = 0;
+  }
 check_reserved:
   for (i = 12; i < SL_HLS_HDR_WORDS; i++) {
     SL_PRAGMA(HLS UNROLL)
-    if (hdr[i] != 0) ok = 0;
+    if (hdr[i] != 0 && (i > 13 || (hdr[1] >> 16) < 2)) ok = 0;
   }
   /* Populations (names are not checked: they never change a result). */
 check_pops:

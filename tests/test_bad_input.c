@@ -337,6 +337,115 @@ START_TEST(input_scale_write) {
 }
 END_TEST
 
+/* ---- the recorded front-end recipe (spec §8.1, version minor 2) ------------------------------------ */
+
+static void recipe_case(uint32_t minor, uint32_t band, uint32_t top_bits) {
+  fresh();
+  put16(img + 6, minor);
+  put32(img + 48, band);
+  put32(img + 52, top_bits);
+  fix_crc(img, BASE_SIZE);
+}
+
+static sl_image_meta decoded_meta(void) {
+  sl_net *n = sl_net_new();
+  sl_image_meta meta = {.in_scale = -7, .band_limit = 7, .top_db = -7};
+  sl_err e;
+  sl_err_clear(&e);
+  ck_assert_msg(sl_image_decode_meta(img, BASE_SIZE, "bad.slm", n, NULL, &meta, &e) == SL_OK, "%s", e.msg);
+  sl_net_free(n);
+  return meta;
+}
+
+START_TEST(recipe_fields) {
+  /* minor 2 (and later): band limit at 48, top_db at 52 */
+  recipe_case(2, 4000, 0x42480000u); /* 50.0f */
+  sl_image_meta m = decoded_meta();
+  ck_assert_uint_eq(m.band_limit, 4000);
+  ck_assert(m.top_db == 50.0f && m.in_scale == 0.0f);
+  ck_assert(sl_image_meta_has_recipe(&m));
+  recipe_case(7, 10254, 0x447A0000u); /* the maxima: 10254 Hz, 1000 dB */
+  m = decoded_meta();
+  ck_assert(m.band_limit == 10254 && m.top_db == 1000.0f);
+  recipe_case(2, 0, 0); /* minor 2 recording nothing */
+  m = decoded_meta();
+  ck_assert(!sl_image_meta_has_recipe(&m) && m.band_limit == 0 && m.top_db == 0.0f);
+  fresh(); /* minor 0 and 1: nothing recorded */
+  m = decoded_meta();
+  ck_assert(m.band_limit == 0 && m.top_db == 0.0f && m.in_scale == 0.0f);
+  /* out of the front end's range, not finite or negative: refused naming the file and field */
+  recipe_case(2, 999, 0);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "band_limit 999 Hz", "1000..10254", NULL);
+  recipe_case(2, 10255, 0);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "band_limit 10255", NULL);
+  recipe_case(2, 0xFFFFFFFFu, 0);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "band_limit 4294967295", NULL);
+  recipe_case(2, 0, 0x7FC00000u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "top_db nan", NULL);
+  recipe_case(2, 0, 0x7F800000u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "top_db inf", NULL);
+  recipe_case(2, 4000, 0xC2480000u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "top_db -50", NULL);
+  recipe_case(2, 4000, 0x80000000u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "top_db -0", NULL);
+  recipe_case(2, 0, 0x447A0001u);
+  expect(img, BASE_SIZE, SL_ERR_HEADER, "top_db 1000", "(0, 1000]", NULL);
+  /* below minor 2 the words are reserved; 56..63 always are */
+  recipe_case(1, 4000, 0);
+  expect(img, BASE_SIZE, SL_ERR_RESERVED, "reserved", NULL);
+  recipe_case(1, 0, 0x42480000u);
+  expect(img, BASE_SIZE, SL_ERR_RESERVED, "reserved", NULL);
+  recipe_case(2, 4000, 0x42480000u);
+  put32(img + 56, 1);
+  fix_crc(img, BASE_SIZE);
+  expect(img, BASE_SIZE, SL_ERR_RESERVED, "reserved", NULL);
+}
+END_TEST
+
+/* The writer: a recipe gives minor 2 and reads back bit for bit (with or without a scale);
+ * a scale alone stays minor 1; a recipe a reader would refuse is never written. */
+START_TEST(recipe_write) {
+  sl_net *n = sl_net_new(), *m = sl_net_new();
+  sl_names nm;
+  sl_err e;
+  ck_assert_int_eq(sl_image_decode(base, BASE_SIZE, "base", n, &nm, &e), SL_OK);
+  uint8_t buf[BASE_SIZE];
+  const sl_image_meta scale_only = {.in_scale = 0.0123f}, rec = {.in_scale = 0.0038823529f, .band_limit = 4000,
+                                                                  .top_db = 50.0f};
+  sl_image_encode_meta(n, &nm, &scale_only, buf);
+  ck_assert_int_eq(buf[6], 1);
+  for (int i = 48; i < 64; i++) ck_assert_int_eq(buf[i], 0);
+  sl_image_encode_meta(n, &nm, &rec, buf);
+  ck_assert_int_eq(buf[6], 2);
+  ck_assert(buf[48] == 0xA0 && buf[49] == 0x0F && buf[50] == 0 && buf[51] == 0); /* 4000 */
+  ck_assert(buf[52] == 0 && buf[53] == 0 && buf[54] == 0x48 && buf[55] == 0x42); /* 50.0f */
+  sl_image_meta back = {0};
+  ck_assert_int_eq(sl_image_decode_meta(buf, BASE_SIZE, "rec", m, NULL, &back, &e), SL_OK);
+  ck_assert(back.in_scale == rec.in_scale && back.band_limit == 4000 && back.top_db == 50.0f);
+  const sl_image_meta top_only = {.top_db = 60.0f}; /* no scale, a recipe: minor 2 */
+  sl_image_encode_meta(n, &nm, &top_only, buf);
+  ck_assert_int_eq(buf[6], 2);
+  ck_assert_int_eq(sl_image_decode_meta(buf, BASE_SIZE, "top", m, NULL, &back, &e), SL_OK);
+  ck_assert(back.in_scale == 0.0f && back.band_limit == 0 && back.top_db == 60.0f);
+  const char *path = tmp_path("recipe.slm");
+  unlink(path);
+  ck_assert_int_eq(sl_image_save_meta(path, n, &nm, &rec, &e), SL_OK);
+  memset(&back, 0, sizeof back);
+  ck_assert_int_eq(sl_image_load_meta(path, m, NULL, &back, &e), SL_OK);
+  ck_assert(back.band_limit == 4000 && back.top_db == 50.0f);
+  unlink(path);
+  const sl_image_meta bad_band = {.band_limit = 500}, bad_top = {.top_db = __builtin_nanf("")};
+  ck_assert_int_eq(sl_image_save_meta(path, n, &nm, &bad_band, &e), SL_ERR_HEADER);
+  ck_assert_ptr_nonnull(strstr(e.msg, path));
+  ck_assert_ptr_nonnull(strstr(e.msg, "band_limit 500"));
+  ck_assert_int_eq(sl_image_save_meta(path, n, &nm, &bad_top, &e), SL_ERR_HEADER);
+  ck_assert_ptr_nonnull(strstr(e.msg, "top_db"));
+  ck_assert_int_eq(access(path, F_OK), -1); /* nothing written */
+  sl_net_free(n);
+  sl_net_free(m);
+}
+END_TEST
+
 /* ---- populations ------------------------------------------------------------------------------ */
 
 static void pop_case(uint32_t p, uint32_t off, uint32_t size, uint32_t value, sl_status code, const char *s1,
@@ -715,6 +824,8 @@ static Suite *bad_suite(void) {
   tcase_add_test(tc, header_fields);
   tcase_add_test(tc, input_scale_field);
   tcase_add_test(tc, input_scale_write);
+  tcase_add_test(tc, recipe_fields);
+  tcase_add_test(tc, recipe_write);
   tcase_add_test(tc, population_fields);
   tcase_add_test(tc, population_counts_not_summing);
   tcase_add_test(tc, population_names);

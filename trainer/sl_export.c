@@ -63,11 +63,20 @@ sl_status sl_export_net(const sl_model *m, sl_net *net, sl_names *nm, sl_err *er
 }
 
 sl_status sl_export_save(const sl_model *m, const char *path, sl_err *err) {
+  return sl_export_save_recipe(m, path, 0, 0.0f, err);
+}
+
+sl_status sl_export_save_recipe(const sl_model *m, const char *path, uint32_t band_limit, float top_db,
+                                sl_err *err) {
   sl_net *net = sl_net_new();
   sl_names nm;
   if (!net) return sl_err_set(err, SL_ERR_NOMEM, "out of memory");
   sl_status st = sl_export_net(m, net, &nm, err);
-  const sl_image_meta meta = {.in_scale = m->cfg.in_scale}; /* the scale training quantised with */
+  sl_image_meta meta = {.in_scale = m->cfg.in_scale}; /* the scale training quantised with */
+  if (top_db > 0 && (band_limit != 0 || top_db != 80.0f)) { /* a recipe other than the default */
+    meta.band_limit = band_limit;
+    meta.top_db = top_db;
+  }
   if (!st) st = sl_image_save_meta(path, net, &nm, &meta, err);
   sl_net_free(net);
   return st;

@@ -20,6 +20,11 @@ sl_status sl_export_net(const sl_model *m, sl_net *net, sl_names *nm, sl_err *er
 /* sl_export_net + sl_image_save_meta (validated, atomic), recording the input scale the model
  * was trained with (cfg.in_scale, spec §8.1 minor 1). */
 sl_status sl_export_save(const sl_model *m, const char *path, sl_err *err);
+/* The same, also recording the front-end recipe of the training features (spec §8.1 minor 2)
+ * unless it is the default (no band limit, top_db 80) or unknown (top_db 0): a model of the
+ * default recipe stays a minor-1 image, byte for byte what earlier builds wrote. */
+sl_status sl_export_save_recipe(const sl_model *m, const char *path, uint32_t band_limit, float top_db,
+                                sl_err *err);
 
 /* Run samples idx[0..n-1] of d through the C model (sl_run_sample) and count decisions equal
  * to the label. OpenMP over samples, one core per thread. Returns accuracy in [0, 1]. */

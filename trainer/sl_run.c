@@ -314,7 +314,7 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
   res->best_epoch = m.best_epoch + 1;
   res->epochs_run = epochs_here;
   res->epoch_seconds = n_main ? t_main / n_main : 0;
-  if ((st = sl_export_save(&m, model, err))) goto done;
+  if ((st = sl_export_save_recipe(&m, model, o->band_limit, o->top_db, err))) goto done;
   {
     sl_net *net = sl_net_new();
     if (!net) { st = sl_err_set(err, SL_ERR_NOMEM, "out of memory"); goto done; }
@@ -333,6 +333,7 @@ sl_status sl_train_run(const sl_train_cfg *cfg, const sl_dataset *d, const sl_ru
                  "train_samples = %d\nval_samples = %d\n",
               res->best_epoch, res->val_acc, res->test_acc_float, res->test_acc, res->deployed_acc, res->epoch_seconds,
               res->peak_rss_kb, m.n_threads, nte, ntr, nva);
+      if (o->in_scale_from) fprintf(f, "in_scale_from = %s\n", o->in_scale_from);
       sl_train_cfg_print(f, c);
       fclose(f);
     }

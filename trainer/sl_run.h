@@ -19,6 +19,12 @@ typedef struct {
   int progress;         /* 1 = progress bar on stderr, 0 = none, -1 = if stderr is a terminal */
   int quiet;            /* no per-epoch lines */
   int plot;             /* write curves.png with gnuplot (if installed) */
+  /* The front-end recipe of the training features, recorded in model.slm (spec §8.1 minor 2)
+   * when there is one to record: band_limit Hz (0 = none), top_db dB (0 = not known: the
+   * image records none). */
+  uint32_t band_limit;
+  float top_db;
+  const char *in_scale_from; /* where cfg.in_scale came from, for summary.txt (NULL: not said) */
 } sl_run_opts;
 
 typedef struct {

@@ -37,17 +37,35 @@ static sl_status check_in_scale(uint32_t bits, const char *what, sl_err *err) {
   return SL_OK;
 }
 
+/* The recorded recipe of a minor >= 2 image (bytes 48..55): band limit 0 or in the front
+ * end's range, top_db 0 or a float in (0, 1000] (checked on the bits, as the HLS top does:
+ * for a sign bit of 0 the bits order as the values, NaN and infinity above 1000). */
+static sl_status check_recipe(uint32_t band, uint32_t top_bits, const char *what, sl_err *err) {
+  if (band != 0 && (band < SL_IMAGE_BAND_MIN || band > SL_IMAGE_BAND_MAX))
+    return sl_err_set(err, SL_ERR_HEADER, "%s: band_limit %u Hz out of %u..%u (0 = none)", what, band,
+                      SL_IMAGE_BAND_MIN, SL_IMAGE_BAND_MAX);
+  if (top_bits > float_bits(SL_IMAGE_TOP_DB_MAX))
+    return sl_err_set(err, SL_ERR_HEADER, "%s: top_db %g out of (0, %g] (0 = not recorded)", what,
+                      (double)bits_float(top_bits), (double)SL_IMAGE_TOP_DB_MAX);
+  return SL_OK;
+}
+
+int sl_image_meta_has_recipe(const sl_image_meta *meta) {
+  return meta && (meta->band_limit != 0 || float_bits(meta->top_db) != 0);
+}
+
 void sl_image_encode(const sl_net *n, const sl_names *nm, uint8_t *buf) { sl_image_encode_meta(n, nm, NULL, buf); }
 
 void sl_image_encode_meta(const sl_net *n, const sl_names *nm, const sl_image_meta *meta, uint8_t *buf) {
   const uint32_t scale = meta ? float_bits(meta->in_scale) : 0;
+  const int recipe = sl_image_meta_has_recipe(meta);
   const size_t size = sl_image_size(n);
   const uint32_t pop_size = SL_IMAGE_POP_SIZE * n->n_pops;
   const uint32_t words = sl_net_sources(n) * n->row_cap;
   memset(buf, 0, size);
   memcpy(buf, SL_IMAGE_MAGIC, 4);
   sl_put16(buf + 4, SL_IMAGE_VERSION_MAJOR);
-  sl_put16(buf + 6, scale ? 1 : 0); /* the lowest minor that holds what is recorded */
+  sl_put16(buf + 6, recipe ? 2 : scale ? 1 : 0); /* the lowest minor that holds what is recorded */
   sl_put32(buf + 8, (uint32_t)size);
   sl_put16(buf + 16, n->n_inputs);
   sl_put16(buf + 18, n->n_neurons);
@@ -59,6 +77,10 @@ void sl_image_encode_meta(const sl_net *n, const sl_names *nm, const sl_image_me
   sl_put32(buf + 36, SL_IMAGE_HEADER_SIZE + pop_size);
   sl_put32(buf + 40, 4u * words);
   sl_put32(buf + 44, scale);
+  if (recipe) {
+    sl_put32(buf + 48, meta->band_limit);
+    sl_put32(buf + 52, float_bits(meta->top_db));
+  }
   for (uint32_t p = 0; p < n->n_pops; p++) {
     uint8_t *r = buf + SL_IMAGE_HEADER_SIZE + SL_IMAGE_POP_SIZE * p;
     if (nm) memcpy(r, nm->pop[p], strnlen(nm->pop[p], SL_NAME_LEN));
@@ -142,12 +164,20 @@ sl_status sl_image_decode_meta(const uint8_t *buf, size_t len, const char *what,
   n->depth = (uint16_t)sl_get16(buf + 22);
   n->row_cap = (uint16_t)sl_get16(buf + 24);
   sl_status s;
-  /* minor 0: bytes 44..63 reserved; minor >= 1: 44..47 is the recorded input scale */
-  const int has_scale = sl_get16(buf + 6) >= 1;
-  if (sl_get16(buf + 26) || !all_zero(buf + (has_scale ? 48 : 44), has_scale ? 16 : 20))
+  /* minor 0: bytes 44..63 reserved; minor >= 1: 44..47 is the recorded input scale; minor
+   * >= 2: 48..51 the band limit, 52..55 top_db; the rest reserved */
+  const unsigned minor = sl_get16(buf + 6);
+  const int has_scale = minor >= 1, has_recipe = minor >= 2;
+  const int first_reserved = has_recipe ? 56 : has_scale ? 48 : 44;
+  if (sl_get16(buf + 26) || !all_zero(buf + first_reserved, (size_t)(SL_IMAGE_HEADER_SIZE - first_reserved)))
     return sl_err_set(err, SL_ERR_RESERVED, "%s: reserved header fields not zero", what);
   if (has_scale && (s = check_in_scale(sl_get32(buf + 44), what, err))) return s;
-  if (meta) meta->in_scale = has_scale ? bits_float(sl_get32(buf + 44)) : 0.0f;
+  if (has_recipe && (s = check_recipe(sl_get32(buf + 48), sl_get32(buf + 52), what, err))) return s;
+  if (meta) {
+    meta->in_scale = has_scale ? bits_float(sl_get32(buf + 44)) : 0.0f;
+    meta->band_limit = has_recipe ? sl_get32(buf + 48) : 0;
+    meta->top_db = has_recipe ? bits_float(sl_get32(buf + 52)) : 0.0f;
+  }
   /* Header ranges first: the section sizes below are products of them. */
   if ((s = sl_net_validate_header(n, what, err))) return s;
   const uint32_t pop_size = SL_IMAGE_POP_SIZE * n->n_pops;
@@ -248,6 +278,7 @@ sl_status sl_image_save_meta(const char *path, const sl_net *n, const sl_names *
   sl_status s = sl_net_validate(n, path, err);
   if (s) return s;
   if (meta && (s = check_in_scale(float_bits(meta->in_scale), path, err))) return s;
+  if (meta && (s = check_recipe(meta->band_limit, float_bits(meta->top_db), path, err))) return s;
   const size_t size = sl_image_size(n);
   uint8_t *buf = malloc(size);
   if (!buf) return sl_err_set(err, SL_ERR_NOMEM, "%s: out of memory", path);

@@ -4,12 +4,15 @@
  * recomputes the body CRC and patches it in so mutations reach the checks behind it. A
  * refusal must name the input. Invariant: an accepted cache saved again (sl_fe_cache_save,
  * to a scratch file) loads back (sl_fe_cache_load) identical, every byte of every name field
- * included (the reader refuses names that are not NUL-padded). */
+ * included (the reader refuses names that are not NUL-padded), and so does the recipe of a
+ * minor-1 cache, bit for bit (a minor-0 cache, which records none, stays minor 0). An accepted
+ * recipe is within the front end's own limits (sl_fe_check_recipe). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "sl_crc32.h"
+#include "sl_fe.h"
 #include "sl_fe_cache.h"
 
 static char out_path[80];
@@ -19,6 +22,14 @@ static void cleanup(void) { unlink(out_path); }
 static void same(const sl_fe_cache *a, const sl_fe_cache *b) {
   if (a->n != b->n || a->n_frames != b->n_frames || a->n_mels != b->n_mels || a->params_hash != b->params_hash ||
       a->corpus_key != b->corpus_key)
+    abort();
+  if (a->minor != b->minor || memcmp(&a->top_db, &b->top_db, 4) || memcmp(&a->scale, &b->scale, 4) ||
+      a->band_limit != b->band_limit)
+    abort();
+  sl_fe_params d;
+  sl_fe_params_default(&d);
+  if (a->minor > 1 || sl_fe_check_recipe(a->top_db, a->scale, (int32_t)a->band_limit, d.sample_rate, NULL) ||
+      (a->minor == 0 && (a->top_db != d.top_db || a->scale != d.scale || a->band_limit != 0)))
     abort();
   const size_t n = a->n, nf = n * a->n_frames * a->n_mels;
   if (memcmp(a->feat, b->feat, nf * sizeof(float)) || memcmp(a->label, b->label, n * 2) ||

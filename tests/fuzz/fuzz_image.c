@@ -1,9 +1,10 @@
 /* fuzz_image.c — libFuzzer target: arbitrary bytes into the model-image decoder
  * (sl_image_decode, docs/spec.md §8.1). The harness recomputes the CRC and patches it into the
  * bytes first, so mutations reach the field checks behind it. Invariant: an accepted image
- * re-encodes to the same bytes (the recorded input scale of a minor >= 1 image included), except
- * that the encoder writes the lowest minor that holds what it records — 1 with an input scale,
- * else 0 (a reader accepts any minor, docs/decisions.md) — and its own CRC. */
+ * re-encodes to the same bytes (the recorded input scale of a minor >= 1 image and the recipe
+ * of a minor >= 2 image included), except that the encoder writes the lowest minor that holds
+ * what it records — 2 with a band limit or top_db, 1 with an input scale alone, else 0 (a
+ * reader accepts any minor, docs/decisions.md) — and its own CRC. */
 #include <stdlib.h>
 #include <string.h>
 #include "sl_crc32.h"
@@ -13,10 +14,16 @@ static void put32(uint8_t *p, uint32_t v) {
   for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* The minor the encoder writes (1 when bytes 44..47 record an input scale, else 0) and the
- * CRC of §8.1 (bytes 12..15 taken as zero). */
+static int any(const uint8_t *p, size_t n) {
+  while (n--)
+    if (*p++) return 1;
+  return 0;
+}
+
+/* The minor the encoder writes (2 when bytes 48..55 record a recipe, else 1 when bytes 44..47
+ * record an input scale, else 0) and the CRC of §8.1 (bytes 12..15 taken as zero). */
 static void normalise(uint8_t *buf, size_t len) {
-  if (len >= 48) buf[6] = (buf[44] | buf[45] | buf[46] | buf[47]) != 0, buf[7] = 0;
+  if (len >= 64) buf[6] = any(buf + 48, 8) ? 2 : any(buf + 44, 4) ? 1 : 0, buf[7] = 0;
   if (len < 16) return;
   memset(buf + 12, 0, 4);
   put32(buf + 12, sl_crc32(0, buf, len));
@@ -40,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t *out = malloc(size);
     if (!out) abort();
     sl_image_encode_meta(n, &nm, &meta, out);
+    if (sl_image_meta_has_recipe(&meta) != any(in + 48, 8)) abort();
     normalise(in, size);
     if (memcmp(out, in, size)) abort();
     free(out);
