@@ -19,7 +19,7 @@
 # trainer takes the input scale from the cache). Runs already in OUTDIR (summary.txt) are
 # kept, so an interrupted table resumes. Writes OUTDIR/runs.csv and OUTDIR/table.md.
 set -euo pipefail
-usage() { sed -n '2,21p' "$0" >&2; exit 2; }
+usage() { sed -n '2,20p' "$0" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 data=$1; out=$2; shift 2
 seeds=3 ep=60 qat=3 batch=32 extra='' splits=official,loso methods=none,fixed,dcls,ste,deepr2,deepr8 jobs=2 topdb=80
