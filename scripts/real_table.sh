@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # real_table.sh FSDD_DIR OUTDIR [--seeds N] [--epochs E] [--qat Q] [--splits official,loso]
 #               [--methods LIST] [--jobs J] [--batch B] [--extra CACHE.slf] [--top-db DB]
+#               [--band-limit HZ]
 # The real-voice benchmark of docs/results.md:
 # deployed accuracy (bit-accurate C model, hardware rule) on the Free Spoken Digit Dataset,
 # FSDD's official split (takes 0-4 test) and leave-one-speaker-out (one fold per speaker),
@@ -15,14 +16,15 @@
 # --extra: every sample of CACHE (e.g. the synthetic corpus, features with --band-limit 4000)
 # joins each run's training data (`train --extra-train`): synthetic + real. Batch 32 (default;
 # FSDD's ~1,600 training files give 50 optimiser steps per epoch), J runs at a time (default
-# 2), one thread each. --top-db: the features' floor (`features --top-db`, default 80; the
-# trainer takes the input scale from the cache). Runs already in OUTDIR (summary.txt) are
+# 2), one thread each. --top-db, --band-limit: the features' recipe (`features`; default 80
+# dB, none; the trainer takes the input scale from the cache, and --extra must have been
+# made with the same recipe, e.g. both --band-limit 4000). Runs already in OUTDIR (summary.txt) are
 # kept, so an interrupted table resumes. Writes OUTDIR/runs.csv and OUTDIR/table.md.
 set -euo pipefail
-usage() { sed -n '2,20p' "$0" >&2; exit 2; }
+usage() { sed -n '2,22p' "$0" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 data=$1; out=$2; shift 2
-seeds=3 ep=60 qat=3 batch=32 extra='' splits=official,loso methods=none,fixed,dcls,ste,deepr2,deepr8 jobs=2 topdb=80
+seeds=3 ep=60 qat=3 batch=32 extra='' splits=official,loso methods=none,fixed,dcls,ste,deepr2,deepr8 jobs=2 topdb=80 blimit=0
 while [ $# -gt 0 ]; do
   case $1 in
     --seeds) seeds=$2; shift 2 ;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --batch) batch=$2; shift 2 ;;
     --extra) extra=$2; shift 2 ;;
     --top-db) topdb=$2; shift 2 ;;
+    --band-limit) blimit=$2; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -63,13 +66,13 @@ folds=()
 for sp in "${split_list[@]}"; do
   case $sp in
     official) folds+=(official)
-      "$cli" features "$data" --top-db "$topdb" -o "$out/official.slf" -q ;;
+      "$cli" features "$data" --top-db "$topdb" --band-limit "$blimit" -o "$out/official.slf" -q ;;
     loso)
       n=$("$cli" data "$data" | awk '/^per speaker/ {f = 1; next} /^  total/ {f = 0} f && $1 ~ /^[0-9]+$/ {n++} END {print n + 0}')
       [ "$n" -gt 1 ] || { echo "real_table.sh: $data: '$cli data' lists $n speakers; leave-one-out needs 2 or more" >&2; exit 1; }
       for k in $(seq 1 "$n"); do
         folds+=("fold$k")
-        "$cli" features "$data" --top-db "$topdb" --fold "$k" -o "$out/fold$k.slf" -q
+        "$cli" features "$data" --top-db "$topdb" --band-limit "$blimit" --fold "$k" -o "$out/fold$k.slf" -q
       done ;;
     *) echo "real_table.sh: unknown split '$sp' (official, loso)" >&2; exit 2 ;;
   esac
