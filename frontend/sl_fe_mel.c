@@ -108,7 +108,7 @@ void sl_fe_close(sl_fe *fe) {
   free(fe->frame);
   free(fe->spec);
   free(fe->db);
-  free(fe->rs_table);
+  sl_fe_resample_free(fe);
   free(fe);
 }
 
