@@ -5,8 +5,8 @@
 #include <kiss_fftr.h>
 #include "sl_fe.h"
 
-/* The polyphase table of one input rate; a row (phase) is computed when first used, so a
- * short file at an odd rate pays for the phases it uses, not for all of them. */
+/* The polyphase table of one input rate; a row (phase) is computed and allocated when first
+ * used, so a short file at an odd rate pays for the phases it uses, not for all of them. */
 #define SL_FE_RS_TABLES 16 /* input rates kept (a corpus of mixed rates) */
 typedef struct {
   int32_t rate_in;         /* 0: slot unused */
@@ -14,8 +14,7 @@ typedef struct {
   int32_t taps;            /* taps per phase */
   int32_t first;           /* input offset of tap 0 relative to floor(position) */
   double fc, half, i0b;    /* cut-off (cycles per input sample), half-width, I0(beta) */
-  float *table;            /* [up][taps]; row ph is valid once built[ph] */
-  unsigned char *built;    /* [up] */
+  float **row;             /* [up]: row ph ([taps]) once computed, else NULL */
   uint64_t last_use;
 } sl_fe_rs_table;
 

@@ -47,12 +47,13 @@ static int band_active(const sl_fe *fe, int32_t rate_in) {
 }
 
 /* Row ph of a table: taps of the windowed sinc at position frac = ph / up past an input
- * sample, scaled to unit DC gain. */
-static void build_row(sl_fe_rs_table *t, int64_t ph) {
+ * sample, scaled to unit DC gain. NULL when memory runs out. */
+static const float *build_row(sl_fe_rs_table *t, int64_t ph) {
+  float *row = malloc(sizeof(float) * (size_t)t->taps);
+  if (!row) return NULL;
   const double fc = t->fc, half = t->half;
   double frac = (double)ph / (double)t->up;   /* position minus floor(position) */
   double sum = 0.0;
-  float *row = t->table + ph * t->taps;
   for (int32_t i = 0; i < t->taps; i++) {
     double x = (double)(t->first + i) - frac;   /* input index minus position */
     double h = 0.0;
@@ -66,14 +67,15 @@ static void build_row(sl_fe_rs_table *t, int64_t ph) {
     sum += h;
   }
   for (int32_t i = 0; i < t->taps; i++) row[i] = (float)(row[i] / sum);  /* unit DC gain */
-  t->built[ph] = 1;
+  return t->row[ph] = row;
 }
 
 static size_t table_floats(const sl_fe_rs_table *t) { return t->rate_in ? (size_t)t->up * (size_t)t->taps : 0; }
 
 static void drop_table(sl_fe_rs_table *t) {
-  free(t->table);
-  free(t->built);
+  if (t->row)
+    for (int64_t ph = 0; ph < t->up; ph++) free(t->row[ph]);
+  free(t->row);
   memset(t, 0, sizeof *t);
 }
 
@@ -81,8 +83,8 @@ void sl_fe_resample_free(sl_fe *fe) {
   for (int k = 0; k < SL_FE_RS_TABLES; k++) drop_table(&fe->rs[k]);
 }
 
-/* The table for rate_in: a kept one, or a new one with no row built yet in the slot of the
- * least recently used rate. The tables kept hold at most SL_RS_MAX_TABLE floats together
+/* The table for rate_in: a kept one, or a new one with no row computed yet in the slot of
+ * the least recently used rate. The tables kept hold at most SL_RS_MAX_TABLE floats together
  * (older ones are dropped to make room), so the cache costs no more memory than one table. */
 static sl_status get_table(sl_fe *fe, int32_t rate_in, sl_fe_rs_table **out, sl_err *err) {
   fe->rs_clock++;
@@ -121,12 +123,8 @@ static sl_status get_table(sl_fe *fe, int32_t rate_in, sl_fe_rs_table **out, sl_
     if (used < SL_FE_RS_TABLES && total <= SL_RS_MAX_TABLE) break;
     drop_table(&fe->rs[lru]); /* used > 0 here: the new table alone fits */
   }
-  t.table = malloc(sizeof(float) * (size_t)t.up * (size_t)t.taps);
-  t.built = calloc((size_t)t.up, 1);
-  if (!t.table || !t.built) {
-    drop_table(&t);
+  if (!(t.row = calloc((size_t)t.up, sizeof *t.row)))
     return sl_err_set(err, SL_ERR_NOMEM, "front end: out of memory (resampler)");
-  }
   int slot = 0;
   for (int k = 0; k < SL_FE_RS_TABLES; k++)
     if (!fe->rs[k].rate_in) {
@@ -162,8 +160,11 @@ sl_status sl_fe_resample(sl_fe *fe, const float *x, size_t n, int32_t rate_in,
   for (size_t j = 0; j < m; j++) {
     int64_t num = (int64_t)j * t->down;
     int64_t base = num / t->up, ph = num % t->up;
-    if (!t->built[ph]) build_row(t, ph);
-    const float *row = t->table + ph * taps;
+    const float *row = t->row[ph] ? t->row[ph] : build_row(t, ph);
+    if (!row) {
+      free(y);
+      return sl_err_set(err, SL_ERR_NOMEM, "front end: out of memory (resampler)");
+    }
     int64_t i0 = base + t->first;
     double acc = 0.0;
     if (i0 >= 0 && i0 + taps <= (int64_t)n) {
