@@ -24,6 +24,7 @@ struct sl_fe {
   kiss_fftr_cfg fft;
   float *window;           /* [n_fft], zero outside the centred win_length */
   float *fb;               /* [n_mels][n_bins] */
+  int32_t *fb_lo, *fb_hi;  /* [n_mels]: band m's non-zero weights lie in bins [lo, hi) */
   float *frame;            /* [n_fft] scratch */
   kiss_fft_cpx *spec;      /* [n_bins] scratch */
   double *db;              /* [n_frames][n_mels] scratch */
