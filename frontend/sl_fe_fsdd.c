@@ -21,6 +21,22 @@ static int is_audio_name(const char *s) {
   return s[0] != '.' && (ends_with(s, ".wav") || ends_with(s, ".flac"));
 }
 
+/* name as one line of printable ASCII for a message: other bytes (a newline, an escape
+ * sequence, UTF-8) and the backslash as \xNN; cut short with "..." to fit in cap */
+static const char *shown(const char *name, char *buf, size_t cap) {
+  size_t k = 0;
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+    if (k + 8 > cap) {
+      strcpy(buf + k, "...");
+      return buf;
+    }
+    if (*c >= 0x20 && *c <= 0x7e && *c != '\\') buf[k++] = (char)*c;
+    else k += (size_t)snprintf(buf + k, cap - k, "\\x%02x", *c);
+  }
+  buf[k] = '\0';
+  return buf;
+}
+
 sl_status sl_fe_fsdd_parse_name(const char *name, sl_fe_hd_entry *e,
                                 char speaker[SL_FE_SPEAKER_NAME], sl_err *err) {
   memset(e, 0, sizeof *e);
@@ -70,7 +86,10 @@ sl_status sl_fe_fsdd_parse_name(const char *name, sl_fe_hd_entry *e,
       else take = take * 10 + (unsigned)(t[i] - '0');
     if (!why && take > 65535) why = "the take is not a number 0-65535 (no leading zeros)";
   }
-  if (why) return sl_err_set(err, SL_ERR_PARSE, "%s: not an FSDD name " FSDD_FORM " (%s)", name, why);
+  if (why) {
+    char buf[300];
+    return sl_err_set(err, SL_ERR_PARSE, "%s: not an FSDD name " FSDD_FORM " (%s)", shown(name, buf, sizeof buf), why);
+  }
   strcpy(e->name, name);
   strcpy(speaker, field[1]);
   e->digit = (uint8_t)digit;

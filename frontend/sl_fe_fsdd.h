@@ -14,7 +14,8 @@ extern "C" {
 
 /* Parse a basename "{digit}_{speaker}_{take}.wav|.flac" (digit 0-9; speaker 1-31 letters,
  * digits or '-'; take 0-65535 without leading zeros). Fills e (name, digit, trial, label;
- * speaker 0) and the speaker's name. The error names the file and what is wrong. */
+ * speaker 0) and the speaker's name. The error names the file and what is wrong, in one
+ * line of printable ASCII (other bytes of the name and '\' shown as \xNN). */
 sl_status sl_fe_fsdd_parse_name(const char *name, sl_fe_hd_entry *e,
                                 char speaker[SL_FE_SPEAKER_NAME], sl_err *err);
 

@@ -65,6 +65,11 @@ static void make_filterbank(sl_fe *fe) {
       double w = lo < hi ? lo : hi;
       fe->fb[(size_t)m * nb + k] = w > 0.0 ? (float)(w * norm) : 0.0f;
     }
+    int lo = 0, hi = nb;
+    while (lo < nb && fe->fb[(size_t)m * nb + lo] == 0.0f) lo++;
+    while (hi > lo && fe->fb[(size_t)m * nb + hi - 1] == 0.0f) hi--;
+    fe->fb_lo[m] = lo;
+    fe->fb_hi[m] = hi;
   }
   free(f);
 }
@@ -82,10 +87,13 @@ sl_fe *sl_fe_open(const sl_fe_params *p, sl_err *err) {
   fe->fft = kiss_fftr_alloc(p->n_fft, 0, NULL, NULL);
   fe->window = calloc((size_t)p->n_fft, sizeof(float));
   fe->fb = calloc((size_t)p->n_mels * fe->n_bins, sizeof(float));
+  fe->fb_lo = calloc((size_t)p->n_mels, sizeof(int32_t));
+  fe->fb_hi = calloc((size_t)p->n_mels, sizeof(int32_t));
   fe->frame = calloc((size_t)p->n_fft, sizeof(float));
   fe->spec = calloc((size_t)fe->n_bins, sizeof(kiss_fft_cpx));
   fe->db = calloc((size_t)p->n_frames * p->n_mels, sizeof(double));
-  if (!fe->fft || !fe->window || !fe->fb || !fe->frame || !fe->spec || !fe->db) goto nomem;
+  if (!fe->fft || !fe->window || !fe->fb || !fe->fb_lo || !fe->fb_hi || !fe->frame || !fe->spec || !fe->db)
+    goto nomem;
   /* periodic Hann of win_length, centred in the n_fft frame (as torch.stft pads it) */
   int off = (p->n_fft - p->win_length) / 2;
   for (int i = 0; i < p->win_length; i++)
@@ -103,10 +111,12 @@ void sl_fe_close(sl_fe *fe) {
   kiss_fftr_free(fe->fft);
   free(fe->window);
   free(fe->fb);
+  free(fe->fb_lo);
+  free(fe->fb_hi);
   free(fe->frame);
   free(fe->spec);
   free(fe->db);
-  free(fe->rs_table);
+  sl_fe_resample_free(fe);
   free(fe);
 }
 
@@ -140,7 +150,7 @@ sl_status sl_fe_features(sl_fe *fe, const float *x, size_t n, float *out,
     for (int m = 0; m < nm; m++) {
       const float *w = fe->fb + (size_t)m * nb;
       double e = 0.0;
-      for (int k = 0; k < nb; k++) {
+      for (int k = fe->fb_lo[m]; k < fe->fb_hi[m]; k++) {   /* outside: zero weights */
         if (w[k] == 0.0f) continue;
         double re = fe->spec[k].r, im = fe->spec[k].i;
         e += w[k] * (re * re + im * im);

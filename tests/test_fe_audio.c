@@ -1,6 +1,7 @@
 /* test_fe_audio.c — reading audio: the real Heidelberg Digits sample (48 kHz, 80 x 40
  * features) and the clear, file-naming errors for empty, truncated, corrupt, stereo and
- * low-rate (below 8 kHz) files; other rates are resampled. Every file is also read from
+ * low-rate (below 8 kHz) files; other rates are resampled (the resampler's kept tables give
+ * what a fresh handle gives). Every file is also read from
  * memory (sl_fe_mem_features): the same status, message and features, bit for bit. */
 #include <check.h>
 #include <math.h>
@@ -146,6 +147,40 @@ START_TEST(resampled_rates) {
 }
 END_TEST
 
+/* The resampler keeps the tables of recent input rates and computes a table's rows when
+ * first used: on one handle, rates coming and going (more of them than tables kept, one
+ * table of 13.5 M floats that pushes the others out, short signals that use a few rows of a
+ * table before long ones use them all) give bit for bit what a fresh handle gives. */
+START_TEST(resampler_tables_kept) {
+  static const int32_t rates[] = {8000, 11025, 16000, 22050, 44100, 48000, 12345, 96000, 24000,
+                                  32000, 9001, 64000, 88200, 176400, 192000, 10000, 30000, 400003};
+  const int nr = (int)(sizeof rates / sizeof *rates);
+  sl_fe *fe = open_fe(0);
+  float *x = malloc(sizeof(float) * 48000);
+  for (int i = 0; i < 48000; i++) x[i] = (float)(0.3 * sin(0.01 * i * i / 48000.0) + 0.1 * cos(0.37 * i));
+  for (int pass = 0; pass < 3; pass++)
+    for (int k = 0; k < nr; k++) {
+      const int32_t r = rates[(k * 7 + pass) % nr];
+      /* short first, then long; the 13.5 M-float table only with short signals */
+      const size_t n = r > 200000 ? 700 + 100 * (size_t)pass : pass == 0 ? 300 : (size_t)(r / 4 < 48000 ? r / 4 : 48000);
+      float *y, *want;
+      size_t ny, nwant;
+      sl_err e;
+      ck_assert_msg(sl_fe_resample(fe, x, n, r, &y, &ny, &e) == SL_OK, "%d Hz: %s", r, e.msg);
+      sl_fe *fresh = open_fe(0);
+      ck_assert_msg(sl_fe_resample(fresh, x, n, r, &want, &nwant, &e) == SL_OK, "%d Hz: %s", r, e.msg);
+      sl_fe_close(fresh);
+      ck_assert_uint_eq(ny, nwant);
+      ck_assert_msg(memcmp(y, want, sizeof(float) * ny) == 0, "%d Hz, %zu samples, pass %d: differs from a fresh handle",
+                    r, n, pass);
+      free(y);
+      free(want);
+    }
+  free(x);
+  sl_fe_close(fe);
+}
+END_TEST
+
 START_TEST(bad_files) {
   sl_fe *fe = open_fe(0);
   char p[600];
@@ -221,6 +256,7 @@ int main(void) {
   TCase *tc = tcase_create("audio");
   tcase_add_test(tc, hd_sample);
   tcase_add_test(tc, resampled_rates);
+  tcase_add_test(tc, resampler_tables_kept);
   tcase_add_test(tc, bad_files);
   tcase_add_test(tc, stereo_mixed_when_asked);
   suite_add_tcase(s, tc);

@@ -108,6 +108,40 @@ START_TEST(name_parser) {
 }
 END_TEST
 
+/* a refusal is one line of printable ASCII: bytes of the name that are not (a newline, an
+ * escape sequence, UTF-8) are shown as \xNN, also when the folder holds such a file */
+static int printable_line(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e) return 0;
+  return 1;
+}
+
+START_TEST(name_refusal_printable) {
+  sl_fe_hd_entry e;
+  char spk[SL_FE_SPEAKER_NAME];
+  sl_err err;
+  static const struct { const char *name, *shown; } bad[] = {
+    {"3_jack\nson_1.wav", "3_jack\\x0ason_1.wav"},
+    {"\x1b[2J3_jackson_1.wav", "\\x1b[2J3_jackson_1.wav"},
+    {"3_jos\xc3\xa9_1.flac", "3_jos\\xc3\\xa9_1.flac"},
+    {"3_jackson_1.wav\r", "3_jackson_1.wav\\x0d"},
+    {"3_a\\b_1.wav", "3_a\\x5cb_1.wav"}};  /* a backslash of the name is escaped too */
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    ck_assert_int_eq(sl_fe_fsdd_parse_name(bad[i].name, &e, spk, &err), SL_ERR_PARSE);
+    ck_assert_msg(printable_line(err.msg), "not one printable line: %s", err.msg);
+    ck_assert_msg(strstr(err.msg, bad[i].shown) != NULL, "does not show %s: %s", bad[i].shown, err.msg);
+  }
+  char dir[600], p[1300];
+  fresh_dir(dir, sizeof dir, "nl");
+  touch_audio(dir, "1_jackson_3.wav", 8000);
+  touch_audio(dir, "1_jack\nson_4.wav", 8000);
+  sl_fe_hd c;
+  ck_assert(sl_fe_corpus_open(dir, NULL, &c, NULL, 0, &err) != SL_OK);
+  snprintf(p, sizeof p, "%s/1_jack\\x0ason_4.wav", dir);
+  ck_assert_msg(strstr(err.msg, p) != NULL && printable_line(err.msg), "%s", err.msg);
+}
+END_TEST
+
 static void check_official(const sl_fe_hd *c) {
   for (size_t i = 0; i < c->n; i++) {
     const sl_fe_hd_entry *e = &c->e[i];
@@ -548,6 +582,7 @@ int main(void) {
   Suite *s = suite_create("frontend-fsdd");
   TCase *tc = tcase_create("fsdd");
   tcase_add_test(tc, name_parser);
+  tcase_add_test(tc, name_refusal_printable);
   tcase_add_test(tc, folder_official_split);
   tcase_add_test(tc, speaker_splits);
   tcase_add_test(tc, hd_test_speakers);

@@ -63,4 +63,17 @@ seeds = {'two_samples.bin': b'\0' + two,
 for name, data in seeds.items():
     open(d + '/' + name, 'wb').write(data)
 PY
+# FSDD file names (fuzz_fsdd): real ones from tests/data/fsdd (every speaker, digits 0 and 9,
+# takes 0 and 8), the same as .wav, and the extremes of the form
+mkdir -p $s/fsdd
+for f in tests/data/fsdd/[09]_*_[08].flac; do
+  b=$(basename "$f"); printf '%s' "$b" > $s/fsdd/"${b%.flac}-flac.txt"
+done
+printf '%s' 3_jackson_12.wav > $s/fsdd/3_jackson_12-wav.txt
+printf '%s' 9_Spk-2_65535.wav > $s/fsdd/max-take.txt
+printf '%s' 5_abcdefghijklmnopqrstuvwxyz-1234_7.flac > $s/fsdd/long-speaker.txt
+printf '%s' 3_jackson_01.wav > $s/fsdd/leading-zero.txt
+# the reader alone (fuzz_audio_read) starts from the audio harness's seeds
+mkdir -p $s/audio_read
+cp $s/audio/* $s/audio_read/
 ls -l $s/*/ | awk '$5 > 65535 {bad=1; print "too big:", $0} END {exit bad}'
