@@ -28,7 +28,11 @@ int sl_cli_recipe_differs(uint32_t band_a, float top_a, const char *a, uint32_t 
 }
 
 int sl_cli_recipe_fits(const char *cmd, const char *model, const sl_image_meta *meta, const char *cache) {
-  if (!sl_image_meta_has_recipe(meta)) return 1;
+  /* A trained model (it records its input scale) that records no recipe was trained on the
+   * default floor: the exporter records every other top_db, and builds without a recorded
+   * recipe had no --top-db. Its band limit is unknown (older builds did not record it). */
+  const int trained_default = !sl_image_meta_has_recipe(meta) && meta->in_scale > 0;
+  if (!sl_image_meta_has_recipe(meta) && !trained_default) return 1;
   sl_fe_cache c;
   sl_err err;
   if (sl_fe_cache_head(cache, &c, &err)) {
@@ -36,6 +40,15 @@ int sl_cli_recipe_fits(const char *cmd, const char *model, const sl_image_meta *
     return 0;
   }
   char why[160];
+  if (trained_default) {
+    if (c.minor && c.top_db != 80.0f) {
+      sl_cli_error(cmd, "%s and %s: different front-end recipes: top_db %g dB in the cache, 80 dB (the default, "
+                   "recorded as none) in the model; re-run `spikeline features` without --top-db", model, cache,
+                   (double)c.top_db);
+      return 0;
+    }
+    return 1;
+  }
   if (c.minor &&
       sl_cli_recipe_differs(meta->band_limit, meta->top_db, "the model", c.band_limit, c.top_db, "the cache", why,
                             sizeof why)) {

@@ -265,9 +265,13 @@ START_TEST(eval_refuses_other_recipe) {
   /* the same recipe: accepted */
   RUN(&r, g_dir, "eval", g_model, "--features", g_rec);
   ck_assert_msg(r.status == 0, "%s", r.err);
-  /* a model that records no recipe, or a cache that records none: as before */
+  /* a trained model that records no recipe was trained at 80 dB: a 50 dB cache is refused,
+   * a band-limited 80 dB one is not (its band limit is unknown: older builds did not record it) */
   RUN(&r, g_dir, "eval", g_model_def, "--features", g_rec);
+  refused(&r, 1, "eval", "run-def/model.slm", "rec.slf", "top_db 50 dB in the cache, 80 dB (the default");
+  RUN(&r, g_dir, "eval", g_model_def, "--features", g_band);
   ck_assert_msg(r.status == 0, "%s", r.err);
+  /* a cache that records none: as before */
   char old[1100];
   path_join(old, sizeof old, g_dir, "minor0.slf");
   {
