@@ -459,6 +459,20 @@ static int case_fanin(void) {
 #endif
 }
 
+/* g_image with its CRC fixed up, through the host loader and the top's LOAD: whether each
+ * accepts it (the top: configured with result 1). */
+static void load_both(uint32_t words, int *host_ok, int *top_ok) {
+  memset(g_image + 12, 0, 4);
+  const uint32_t crc = sl_crc32(0, g_image, 4u * words);
+  for (int b = 0; b < 4; b++) g_image[12 + b] = (uint8_t)(crc >> (8 * b));
+  sl_net *m = sl_net_new();
+  *host_ok = m && sl_image_decode(g_image, 4u * words, "image", m, NULL, NULL) == SL_OK;
+  sl_net_free(m);
+  memcpy(g_in, g_image, 4u * words);
+  top(SL_HLS_CMD_LOAD, 0, 0, words);
+  *top_ok = g_status == SL_HLS_ST_CONFIGURED && g_result == 1;
+}
+
 /* Corrupted images: each must be refused (the host loader refuses them too). */
 static int case_bad_images(void) {
   g_case = "bad images";
@@ -496,15 +510,8 @@ static int case_bad_images(void) {
     sl_image_encode(n, &nm, g_image);
     g_image[6] = (uint8_t)scale[i].minor;
     for (int b = 0; b < 4; b++) g_image[44 + b] = (uint8_t)(scale[i].bits >> (8 * b));
-    memset(g_image + 12, 0, 4);
-    const uint32_t crc = sl_crc32(0, g_image, 4u * words);
-    for (int b = 0; b < 4; b++) g_image[12 + b] = (uint8_t)(crc >> (8 * b));
-    sl_net *m = sl_net_new();
-    const int host_ok = m && sl_image_decode(g_image, 4u * words, "scale", m, NULL, NULL) == SL_OK;
-    sl_net_free(m);
-    memcpy(g_in, g_image, 4u * words);
-    top(SL_HLS_CMD_LOAD, 0, 0, words);
-    const int top_ok = g_status == SL_HLS_ST_CONFIGURED && g_result == 1;
+    int host_ok, top_ok;
+    load_both(words, &host_ok, &top_ok);
     const int want = scale[i].minor ? scale[i].bits < 0x7F800000u : scale[i].bits == 0;
     if (top_ok != want || host_ok != want)
       fails |= fail("input scale %s (0x%08x): top %s, host loader %s, expected %s", scale[i].what, scale[i].bits,
@@ -529,15 +536,8 @@ static int case_bad_images(void) {
       g_image[52 + b] = (uint8_t)(recipe[i].top_db >> (8 * b));
       g_image[56 + b] = (uint8_t)(recipe[i].word14 >> (8 * b));
     }
-    memset(g_image + 12, 0, 4);
-    const uint32_t crc = sl_crc32(0, g_image, 4u * words);
-    for (int b = 0; b < 4; b++) g_image[12 + b] = (uint8_t)(crc >> (8 * b));
-    sl_net *m = sl_net_new();
-    const int host_ok = m && sl_image_decode(g_image, 4u * words, "recipe", m, NULL, NULL) == SL_OK;
-    sl_net_free(m);
-    memcpy(g_in, g_image, 4u * words);
-    top(SL_HLS_CMD_LOAD, 0, 0, words);
-    const int top_ok = g_status == SL_HLS_ST_CONFIGURED && g_result == 1;
+    int host_ok, top_ok;
+    load_both(words, &host_ok, &top_ok);
     if (top_ok != recipe[i].want || host_ok != recipe[i].want)
       fails |= fail("recipe %s (band 0x%08x, top_db 0x%08x): top %s, host loader %s, expected %s", recipe[i].what,
                     recipe[i].band, recipe[i].top_db, top_ok ? "accepts" : "refuses", host_ok ? "accepts" : "refuses",
