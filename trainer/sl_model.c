@@ -1184,8 +1184,9 @@ static size_t ckpt_cfg_size(unsigned version) {
   return version == 4 ? offsetof(sl_train_cfg, aug_fmask) : version == CKPT_VERSION ? sizeof(sl_train_cfg) : 0;
 }
 
-static size_t ckpt_size(const sl_model *m) {
-  size_t n = CKPT_HEADER + sizeof(sl_train_cfg) + 4 * m->n_params * sizeof(sl_real);
+/* bytes of a checkpoint of m whose configuration takes cfg_size bytes */
+static size_t ckpt_size(const sl_model *m, size_t cfg_size) {
+  size_t n = CKPT_HEADER + cfg_size + 4 * m->n_params * sizeof(sl_real);
   for (int p = 0; p < m->n_proj; p++) n += 2 * (size_t)m->proj[p].n_syn; /* active, best active */
   return n;
 }
@@ -1204,7 +1205,7 @@ static uint64_t ckpt_size_of(const sl_train_cfg *c, size_t cfg_size, uint64_t *n
 }
 
 sl_status sl_ckpt_encode(const sl_model *m, uint8_t **out, size_t *out_len, sl_err *err) {
-  const size_t total = ckpt_size(m);
+  const size_t total = ckpt_size(m, sizeof(sl_train_cfg));
   uint8_t *buf = calloc(1, total);
   if (!buf) return sl_err_set(err, SL_ERR_NOMEM, "out of memory for a checkpoint of %zu bytes", total);
   ckpt_header h;
@@ -1338,7 +1339,7 @@ sl_status sl_ckpt_decode(sl_model *m, const uint8_t *data, size_t len, const cha
     return sl_err_set(err, SL_ERR_RANGE, "%s: DCLS sigma %g not in [0, %d]", name, h.sigma, 8 * SL_TRAIN_MAX_TAPS);
   sl_status st = sl_model_init(m, &cfg, n_threads, &e2);
   if (st) return sl_err_set(err, st, "%s: %s", name, e2.msg);
-  if (ckpt_size(m) - sizeof(sl_train_cfg) + cfg_size != len || m->n_params != h.n_params) { /* ckpt_size_of and sl_model_init agree */
+  if (ckpt_size(m, cfg_size) != len || m->n_params != h.n_params) { /* ckpt_size_of and sl_model_init agree */
     sl_model_free(m);
     return sl_err_set(err, SL_ERR_SIZE, "%s: sizes disagree with its configuration", name);
   }
