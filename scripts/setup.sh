@@ -3,7 +3,8 @@
 #
 #   scripts/setup.sh            core set: build, tests, RTL simulation, SystemC, audio, HDF5,
 #                               speech synthesis (the tests synthesise the `ci` corpus)
-#   scripts/setup.sh --all      also the open synthesis flow and optional Python tools
+#   scripts/setup.sh --all      also the open synthesis flow, optional Python tools and the
+#                               festival voices of other languages (synth_corpus.py --voices all)
 #   scripts/setup.sh --check    list what is missing and exit 1 if anything is
 #
 # Only packages that are not installed yet are fetched, so a second run costs ~1 s.
@@ -14,7 +15,11 @@ core=(build-essential cmake pkg-config check libsndfile1-dev libkissfft-dev
       clang libclang-rt-14-dev gnuplot-nox flac tcl bc
       python3 espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k
       festvox-us-slt-hts sox libsox-fmt-all)
-extra=(yosys nextpnr-ice40 fpga-icestorm python3-numpy python3-torch)
+# festvox-*: festival's voices of other languages for `synth_corpus.py --voices all` (~300 MB)
+extra=(yosys nextpnr-ice40 fpga-icestorm python3-numpy python3-torch
+       festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-krb
+       festvox-czech-machac festvox-czech-ph festvox-suopuhe-lj festvox-suopuhe-mv festvox-ru
+       festvox-ca-ona-hts festvox-hi-nsk festvox-mr-nsk festvox-te-nsk)
 
 want=("${core[@]}")
 check_only=0

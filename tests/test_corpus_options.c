@@ -1,6 +1,6 @@
 /* test_corpus_options.c — what the corpus generator's options plan (`synth_corpus.py --list`,
  * no audio made): `--lang en` gives English files only with labels 0-9, `--voices wide` its
- * 120 speakers, both the HD split rule (test speakers 4 and 5 only in test, 5 % of each digit
+ * 120 speakers (`--voices all` 160), both the HD split rule (test speakers 4 and 5 only in test, 5 % of each digit
  * of the others), and the default corpus's plan is unchanged. The audio of the default
  * corpus is pinned by test_fe_corpus (default_corpus_unchanged). */
 #include <check.h>
@@ -14,6 +14,9 @@
  * split lists as that generator wrote them, in the --list line format) for --size ci / default */
 #define SL_PLAN_CI 0xf8d39d8e9a43ab83ULL
 #define SL_PLAN_DEFAULT 0x282587f7ef448925ULL
+/* the same for `--lang en --voices wide` (size default), from the generator before
+ * --voices all existed: adding it must not move a file of the wide corpus */
+#define SL_PLAN_WIDE_EN 0x1574dbfbd9c0b80fULL
 
 typedef struct {
   int files, english, german, label[20], speakers[200], test, train, validation;
@@ -82,6 +85,22 @@ START_TEST(wide_english) {
   ck_assert_int_eq(p.test, 400);
   ck_assert_int_eq(p.validation, 590);
   ck_assert_int_eq(p.train + p.validation, 5600);
+  ck_assert_msg(p.digest == SL_PLAN_WIDE_EN, "wide English plan digest %016llx", p.digest);
+}
+END_TEST
+
+/* --voices all --lang en --size ci: the 120 wide speakers and 40 festival voices of other
+ * languages (ids 120-159), one trial each: 1,600 files, 10 per speaker; speakers 4 and 5
+ * (20 files) all in test */
+START_TEST(all_voices_english) {
+  plan p = list_plan("--lang en --voices all --size ci");
+  ck_assert_int_eq(p.files, 1600);
+  ck_assert_int_eq(p.german, 0);
+  ck_assert_int_eq(p.bad_label, 0);
+  ck_assert_int_eq(p.max_speaker, 159);
+  for (int s = 0; s < 160; s++) ck_assert_int_eq(p.speakers[s], 10);
+  ck_assert_int_eq(p.test_of_4_5, 20);
+  ck_assert_int_eq(p.train_of_4_5, 0);
 }
 END_TEST
 
@@ -127,6 +146,7 @@ int main(void) {
   tcase_add_test(tc, wide_english);
   tcase_add_test(tc, standard_english);
   tcase_add_test(tc, wide_both_languages);
+  tcase_add_test(tc, all_voices_english);
   tcase_add_test(tc, default_plan_unchanged);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

@@ -13,7 +13,8 @@ espeak-ng, flite and festival; every utterance gets jitter (pitch, tempo, forman
 band limits for all engines, optional reverb, a gain and a full-band low noise floor, and is
 resampled once to 48 kHz. Test speakers 4 and 5 use voices no training speaker uses (--test-voices).
 --lang en keeps the English digits only (10 classes); --voices wide makes 120 speakers over
-every English voice of the three engines plus non-native accents, and --conditions wide
+every English voice of the three engines plus non-native accents (--voices all: 40 more
+over festival's voices of other languages reading respelt digits), and --conditions wide
 (its default) varied recording conditions (telephone band, EQ, noise, rooms, trimming), for
 models meant to carry over to recorded speech. Without them the corpus is as it always was.
 
@@ -23,7 +24,8 @@ and every file is written to a temporary name in the same directory and renamed,
 killed run never leaves a truncated FLAC.
 
 Needs python3 (stdlib only), espeak-ng, flite, festival (+ festvox-kallpc16k,
-festvox-kdlpc16k, festvox-us-slt-hts), sox. Run with --help for the options.
+festvox-kdlpc16k, festvox-us-slt-hts; --voices all: the festvox voices of other languages
+that scripts/setup.sh --all installs), sox. Run with --help for the options.
 """
 import argparse
 import hashlib
@@ -126,6 +128,7 @@ def use_engine_test_voices():
 # of "wide" and the speaker id, not of --seed): the same speakers in every wide corpus.
 WIDE_VERSION = 3
 WIDE_SPEAKERS = 120
+ALL_SPEAKERS = 160    # --voices all: the 120 of wide, then 40 festival voices of other languages
 WIDE_SIZES = {"ci": 1, "default": 5, "full": 13}   # trials per (speaker, language, digit)
 ESPEAK_ACCENTS = ["en-us", "en-gb", "en-029", "en-gb-scotland", "en-gb-x-gbclan",
                   "en-gb-x-gbcwmd", "en-gb-x-rp", "en-us-nyc"]
@@ -156,8 +159,53 @@ ACCENT_WORDS = {
 }
 
 
-def wide_speakers():
-    """--voices wide: WIDE_SPEAKERS identities. Speakers 4 and 5 keep the test voices of the
+# --voices all, speakers 120..159: festival's voices of other languages, recorded from people
+# (diphone, cluster-unit and HTS voices: Italian, Czech, Finnish, Catalan, Russian, Hindi,
+# Marathi, Telugu) reading the digits respelt in their own script. Unlike espeak-ng's
+# formant voices they carry real human vocal tracts. voice -> spelling key.
+FESTIVAL_ACCENT_VOICES = {
+    "pc_diphone": "it", "lp_diphone": "it", "czech_dita": "cs", "czech_krb": "cs",
+    "czech_machac": "cs", "czech_ph": "cs", "suo_fi_lj_diphone": "fi", "hy_fi_mv_diphone": "fi",
+    "upc_ca_ona_hts": "ca", "msu_ru_nsh_clunits": "ru", "hindi_NSK_diphone": "hi",
+    "marathi_NSK_diphone": "hi", "telugu_NSK_diphone": "te"}
+# English digits, then the German ones (as GERMAN_RESPELT), in each voice's orthography
+# (Devanagari without nukta: festival's Hindi and Marathi voices crash on it). Measured: no
+# gain on real voices (docs/data.md), hence not part of --voices wide; the packages (one of
+# them 240 MB) are in scripts/setup.sh's --all list.
+FESTIVAL_ACCENT_WORDS = {
+    "it": (ACCENT_WORDS["it"], ["nul", "ains", "zvai", "drai", "fir", "funf", "zechs", "siben", "acht", "noin"]),
+    "cs": (["zírou", "uan", "tú", "trí", "fór", "fajv", "siks", "sevn", "ejt", "najn"],
+           ["nul", "ajns", "cvaj", "draj", "fír", "fynf", "zeks", "zíbn", "acht", "nojn"]),
+    "fi": (["siirou", "uan", "tuu", "trii", "fooa", "faiv", "siks", "seven", "eit", "nain"],
+           ["nul", "ains", "tsvai", "drai", "fiir", "fynf", "seks", "siiben", "ahht", "noin"]),
+    "ca": (["zírou", "uan", "tu", "tri", "for", "faiv", "sics", "seven", "eit", "nain"],
+           ["nul", "ains", "tsvai", "drai", "fir", "funf", "zecs", "zíben", "ajt", "noin"]),
+    "ru": (["зироу", "уан", "ту", "сри", "фор", "файв", "сикс", "севен", "эйт", "найн"],
+           ["нуль", "айнс", "цвай", "драй", "фир", "фюнф", "зекс", "зибен", "ахт", "нойн"]),
+    "hi": (["जीरो", "वन", "टू", "थ्री", "फोर", "फाइव", "सिक्स", "सेवन", "एट", "नाइन"],
+           ["नुल", "आइन्स", "त्स्वाइ", "द्राइ", "फीर", "फुन्फ", "जेक्स", "जीबेन", "आख्ट", "नॉइन"]),
+    "te": (["జీరో", "వన్", "టూ", "త్రీ", "ఫోర్", "ఫైవ్", "సిక్స్", "సెవెన్", "ఎయిట్", "నైన్"],
+           ["నుల్", "ఐన్స్", "త్స్వై", "డ్రై", "ఫీర్", "ఫున్ఫ్", "జెక్స్", "జీబెన్", "ఆఖ్ట్", "నొయిన్"]),
+}
+
+def festival_accent_speaker(i):
+    """Speaker i >= WIDE_SPEAKERS of --voices all: one of festival's voices of another
+    language, each voice used in turn, with its own speed and pitch offset. The formant
+    scaling stays near 1: these are recordings of people, already a real vocal tract."""
+    r = rng_for("wide-festival", i)
+    voices = sorted(FESTIVAL_ACCENT_VOICES)
+    base = voices[(i - WIDE_SPEAKERS) % len(voices)]
+    formant = r.uniform(0.95, 1.06)
+    female = base in ("lp_diphone", "czech_dita", "suo_fi_lj_diphone", "upc_ca_ona_hts")
+    return dict(id=i, gender="female" if female else "male", age=r.randint(18, 75),
+                height=r.randint(158, 176) if female else r.randint(168, 194), formant=formant,
+                engine="festival", base=base, spell=FESTIVAL_ACCENT_VOICES[base], pitch=0,
+                speed=r.uniform(0.85, 1.2), semis=r.uniform(-3.0, 3.0))
+
+
+def wide_speakers(n=WIDE_SPEAKERS):
+    """--voices wide: WIDE_SPEAKERS identities (--voices all: n = ALL_SPEAKERS, the same
+    first 120 and then festival_accent_speaker). Speakers 4 and 5 keep the test voices of the
     chosen --test-voices; every other speaker draws a voice that no test speaker uses (an
     espeak English accent and variant no test speaker has, a non-native accent: a voice of
     another language reading respelt English, or another flite/festival voice), then its
@@ -170,7 +218,10 @@ def wide_speakers():
     flite = [v for v in sorted(FLITE_VOICES) if ("flite", v) not in t_bases]
     fest = [v for v in FESTIVAL_VOICES if ("festival", v) not in t_bases]
     out = []
-    for i in range(WIDE_SPEAKERS):
+    for i in range(n):
+        if i >= WIDE_SPEAKERS:
+            out.append(festival_accent_speaker(i))
+            continue
         if i in tests:
             out.append(dict(tests[i], id=i))
             continue
@@ -303,7 +354,10 @@ def make_raw_festival(job):
     for lang, digit, k in todo:
         p = engine_params(seed, spk, lang, digit, k)
         src = tmp_name(raw_path(work, spk, lang, digit, k)) + ".engine.wav"
-        text = GERMAN_RESPELT[digit] if lang == "german" else WORDS[lang][digit]
+        if "spell" in s:
+            text = FESTIVAL_ACCENT_WORDS[s["spell"]][lang == "german"][digit]
+        else:
+            text = GERMAN_RESPELT[digit] if lang == "german" else WORDS[lang][digit]
         exprs.append(f"(Parameter.set 'Duration_Stretch {p['speed']:.3f})")
         exprs.append(f'(utt.save.wave (SynthText "{text}") "{src}" \'riff)')
         srcs.append((src, raw_path(work, spk, lang, digit, k)))
@@ -532,17 +586,26 @@ def unseen_voice_problems():
     return bad
 
 
-def check_tools():
+def check_tools(foreign_voices=False):
     missing = [t for t in ("espeak-ng", "flite", "festival", "sox") if shutil.which(t) is None]
     if missing:
         sys.exit(f"synth_corpus: missing tools: {' '.join(missing)} (run scripts/setup.sh --all)")
+    if foreign_voices:
+        p = subprocess.run(["festival", "--pipe"], input=b"(begin (print (voice.list)))\n",
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        have = set(p.stdout.decode(errors="replace").replace("(", " ").replace(")", " ").split())
+        lack = sorted(set(FESTIVAL_ACCENT_VOICES) - have)
+        if lack:
+            sys.exit(f"synth_corpus: --voices all: festival lacks the voices {' '.join(lack)} "
+                     "(run scripts/setup.sh --all)")
 
 
 def main():
     ap = argparse.ArgumentParser(description="Synthesise a spoken-digit corpus in the Heidelberg Digits layout.")
     ap.add_argument("--size", choices=sorted(SIZES), default="default",
                     help="ci, default or full: 800, 4,000 or 10,400 files (standard voices, both languages); "
-                         "--voices wide: 2,400, 12,000 or 31,200; --lang en halves them")
+                         "--voices wide: 2,400, 12,000 or 31,200 (all: 3,200, 16,000 or 41,600); "
+                         "--lang en halves them")
     ap.add_argument("--out", help="output directory (created; re-running resumes); required unless --check-voices")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers")
@@ -558,10 +621,12 @@ def main():
     ap.add_argument("--lang", choices=("both", "en"), default="both",
                     help="both: English and German digits, 20 classes (default); en: English "
                          "digits only, 10 classes, labels 0-9 as HD's English labels")
-    ap.add_argument("--voices", choices=("standard", "wide"), default="standard",
+    ap.add_argument("--voices", choices=("standard", "wide", "all"), default="standard",
                     help="standard: the 20 speakers of the default corpus; wide: 120 speakers over "
-                         "every English voice of espeak-ng, flite and festival (and, unless "
-                         "--conditions standard, wide recording conditions)")
+                         "every English voice of espeak-ng, flite and festival and non-native "
+                         "accents (and, unless --conditions standard, wide recording conditions); "
+                         "all: wide plus 40 speakers over festival's voices of other languages "
+                         "reading respelt digits (scripts/setup.sh --all installs them)")
     ap.add_argument("--conditions", choices=("standard", "wide"),
                     help="recording conditions: standard (the default corpus's) or wide (telephone "
                          "band on a share, EQ, noise at several levels and colours, rooms, tight "
@@ -572,13 +637,13 @@ def main():
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     a = ap.parse_args()
     if a.conditions is None:
-        a.conditions = a.voices
+        a.conditions = "wide" if a.voices == "all" else a.voices
     if a.test_voices == "engines":
         use_engine_test_voices()
     elif a.test_voices in ALT_TEST_VOICES:
         use_alt_test_voices(a.test_voices)
-    if a.voices == "wide":
-        SPEAKERS[:] = wide_speakers()
+    if a.voices in ("wide", "all"):
+        SPEAKERS[:] = wide_speakers(ALL_SPEAKERS if a.voices == "all" else WIDE_SPEAKERS)
     bad = unseen_voice_problems()
     if bad:
         sys.exit(f"synth_corpus: --test-voices {a.test_voices}: " + "; ".join(bad))
@@ -586,16 +651,19 @@ def main():
         for i in TEST_SPEAKERS:
             v = SPEAKERS[i]
             print(f"test speaker {i}: {v['engine']} {v['base']}" + (f"+{v['variant']}" if v.get("variant") else ""))
-        if a.voices == "wide":
+        if a.voices in ("wide", "all"):
             train = [v for v in SPEAKERS if v["id"] not in TEST_SPEAKERS]
             voices = {(v["engine"], v["base"], v.get("variant")) for v in train}
             engines = {e: sum(v["engine"] == e for v in train) for e in ("espeak", "flite", "festival")}
-            accented = sum("spell" in v for v in train)
+            accented = sum("spell" in v and v["engine"] == "espeak" for v in train)
+            foreign = sum("spell" in v and v["engine"] == "festival" for v in train)
             print(f"training speakers: {len(train)} ({', '.join(f'{n} {e}' for e, n in engines.items())};"
-                  f" {accented} espeak with a non-native accent), {len(voices)} engine voices")
+                  f" {accented} espeak with a non-native accent"
+                  + (f", {foreign} festival voices of other languages" if foreign else "")
+                  + f"), {len(voices)} engine voices")
         return
     langs = ("english",) if a.lang == "en" else ("english", "german")
-    trials = (WIDE_SIZES if a.voices == "wide" else SIZES)[a.size]
+    trials = (WIDE_SIZES if a.voices in ("wide", "all") else SIZES)[a.size]
     if a.list:
         train, test, valid = split_lists(a.seed, trials, langs)
         where = {**{x: "train" for x in train}, **{x: "test" for x in test}}
@@ -606,7 +674,7 @@ def main():
         return
     if not a.out:
         ap.error("the following arguments are required: --out")
-    check_tools()
+    check_tools(a.voices == "all")
 
     n_variants = min(6, max(2, (trials + 1) // 2))
     out = os.path.abspath(a.out)
@@ -621,7 +689,7 @@ def main():
     defaults = dict(lang="both", voices="standard", conditions="standard", wide_version=None)
     if a.lang != "both":
         meta.update(lang=a.lang, classes=10 * len(langs))
-    if a.voices == "wide":
+    if a.voices in ("wide", "all"):
         meta.update(voices=a.voices)
     if a.conditions == "wide":
         meta.update(conditions=a.conditions)
