@@ -182,17 +182,20 @@ START_TEST(test_corrupt_summary) {
   char orig[1200];
   path(orig, sizeof orig, "shard-3.xml");
   const long jn = read_text(orig, j, sizeof j);
-  write_bytes(xml, j, (size_t)jn - 20);
   read_text(s3, s, sizeof s);
   char *at = strstr(s, "shard-3.xml");
   ck_assert_ptr_nonnull(at);
   memcpy(at, "cut-3.xml  ", 11); /* same length: "cut-3.xml" then a gap closed below */
   memmove(at + 9, at + 11, strlen(at + 11) + 1);
   write_bytes(sum, s, strlen(s));
-  RUN(&r, g_dir, "regress", "--merge", out, s1, s2, sum);
-  ck_assert_int_eq(r.status, 2);
-  ck_assert_msg(strstr(r.err, "cutj-3.txt: shard 3/3's JUnit file: ") && strstr(r.err, "cut-3.xml: "), "%s", r.err);
-  ck_assert(!file_exists(out));
+  static const size_t cuts[] = {14, 20, 150}; /* the last line exactly, mid-line, into the cases */
+  for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+    write_bytes(xml, j, (size_t)jn - cuts[i]);
+    RUN(&r, g_dir, "regress", "--merge", out, s1, s2, sum);
+    ck_assert_msg(r.status == 2, "JUnit cut by %zu: status %d", cuts[i], r.status);
+    ck_assert_msg(strstr(r.err, "cutj-3.txt: shard 3/3's JUnit file: ") && strstr(r.err, "cut-3.xml: "), "%s", r.err);
+    ck_assert(!file_exists(out));
+  }
   ck_assert_int_eq(count_tmp_files(g_dir), 0);
 }
 END_TEST
