@@ -135,11 +135,11 @@ stop() {
   dir=$(cd "$dir" && pwd)
   PATH=$PATH:/usr/sbin
   export SLURM_CONF=$dir/slurm.conf
-  local p pid n
+  local p pid fd
   # jobs first, so no batch step outlives slurmd (slurmstepd survives a slurmd stop)
   if [ -n "$(pid_of "$dir/run/slurmctld.pid")" ]; then
     scancel --quiet --full --partition=local 2>/dev/null || true
-    for n in $(seq 20); do
+    for _ in $(seq 20); do
       [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
       sleep 0.5
     done
@@ -147,17 +147,25 @@ stop() {
   for p in slurmd slurmctld munged; do
     pid=$(pid_of "$dir/run/$p.pid") || continue
     kill "$pid" 2>/dev/null || true
-    for n in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -0 "$pid" 2>/dev/null && { echo "$me: $p (pid $pid) ignored SIGTERM; SIGKILL" >&2; kill -9 "$pid" 2>/dev/null || true; }
   done
   # any step daemon of this cluster still holding its socket in our spool: end it too
   local left=()
   for pid in $(pgrep -x slurmstepd || true); do
-    ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $dir/" && left+=("$pid")
+    for fd in /proc/"$pid"/fd/*; do
+      case $(readlink "$fd" 2>/dev/null) in "$dir"/*) left+=("$pid"); break ;; esac
+    done
   done
   if [ ${#left[@]} -gt 0 ]; then
-    echo "$me: ending ${#left[@]} leftover slurmstepd of $dir: ${left[*]}" >&2
-    kill -9 "${left[@]}" 2>/dev/null || true
+    # with their job's processes (their descendants), which linuxproc tracking would end
+    local all=("${left[@]}") i=0 kid
+    while [ $i -lt ${#all[@]} ]; do
+      for kid in $(ps -o pid= --ppid "${all[$i]}" 2>/dev/null); do all+=("$kid"); done
+      i=$((i + 1))
+    done
+    echo "$me: ending ${#left[@]} leftover slurmstepd of $dir and their jobs: ${all[*]}" >&2
+    kill -9 "${all[@]}" 2>/dev/null || true
   fi
   for p in slurmd slurmctld munged; do
     pid=$(pid_of "$dir/run/$p.pid") && { echo "$me: $p (pid $pid) still running" >&2; return 1; }
