@@ -2,7 +2,8 @@
 # setup.sh — install the Debian packages spikeline needs (idempotent; root or sudo).
 #
 #   scripts/setup.sh            core set: build, tests, RTL simulation, SystemC, audio, HDF5,
-#                               speech synthesis (the tests synthesise the `ci` corpus)
+#                               speech synthesis (the tests synthesise the `ci` corpus), Slurm
+#                               and munge (the `slurm` test starts its own one-node cluster)
 #   scripts/setup.sh --all      also the open synthesis flow, optional Python tools and the
 #                               festival voices of other languages (synth_corpus.py --voices all)
 #   scripts/setup.sh --check    list what is missing and exit 1 if anything is
@@ -14,7 +15,11 @@ core=(build-essential cmake pkg-config check libsndfile1-dev libkissfft-dev
       libhdf5-dev hdf5-tools verilator iverilog libsystemc-dev
       clang libclang-rt-14-dev gnuplot-nox flac tcl bc
       python3 espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k
-      festvox-us-slt-hts sox libsox-fmt-all)
+      festvox-us-slt-hts sox libsox-fmt-all slurm-wlm munge)
+# Slurm and munge: installed for their programs only. Their packages would start (and on
+# systemd enable) system-wide munged/slurmctld/slurmd; the tests run private daemons instead
+# (scripts/slurm_local.sh), so the install below keeps the services from starting.
+daemons=(slurm-wlm munge)
 # festvox-*: festival's voices of other languages for `synth_corpus.py --voices all` (~300 MB)
 extra=(yosys nextpnr-ice40 fpga-icestorm python3-numpy python3-torch
        festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-krb
@@ -50,5 +55,18 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
+# a missing Slurm/munge package is installed with service starts refused (policy-rc.d exit
+# 101, honoured by invoke-rc.d and deb-systemd-invoke) unless the machine has its own policy
+policy=/usr/sbin/policy-rc.d
+nostart=0
+for p in "${missing[@]}"; do
+  for d in "${daemons[@]}"; do [ "$p" = "$d" ] && nostart=1; done
+done
+if [ $nostart -eq 1 ] && [ ! -e $policy ]; then
+  trap '$sudo rm -f $policy' EXIT
+  printf '#!/bin/sh\n# scripts/setup.sh: no service starts while it installs packages\nexit 101\n' |
+    $sudo tee $policy >/dev/null
+  $sudo chmod 755 $policy
+fi
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: installed ${#missing[@]} package(s)"
