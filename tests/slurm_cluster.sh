@@ -13,7 +13,7 @@
 #            merge job; its merged JUnit file must hold the same cases, all passing, as one
 #            local unsharded `spikeline regress`, and a merge with a shard missing must exit 2.
 # Exit 77 (CTest: skipped) with the reason when the cluster cannot start here (no Slurm,
-# no permission), or for regress when this spikeline has no `regress --shard`;
+# no permission);
 # SL_SLURM_REQUIRED=1 turns a cluster that cannot start into a failure.
 set -euo pipefail
 mode=$1 cli=$2 src=$3 tmp=$4 data=${5:-}
@@ -21,9 +21,6 @@ dir=$tmp/slurm-$mode
 fail() { echo "slurm_cluster ($mode): $*" >&2; exit 1; }
 skip() { echo "slurm_cluster ($mode): SKIPPED: $*"; exit 77; }
 case $mode in sweep|regress) ;; *) fail "unknown mode '$mode'" ;; esac
-if [ "$mode" = regress ] && ! "$cli" regress --help | grep -q -- '--shard'; then
-  skip "this spikeline's regress has no --shard (sharded regressions not built in)"
-fi
 rm -rf "$dir"
 mkdir -p "$dir"
 cl=$dir/cluster
